@@ -1,0 +1,193 @@
+// The `ringside` command line: runs guest programs headless (run), with tracing and statistics.
+// Every failure is one `ringside: error:` line and a non-zero exit; stack traces are bugs.
+import * as fs from 'node:fs';
+import { Machine, LoadError, DEFAULT_MEMORY } from '../emulator/machine';
+import { ElfError } from '../emulator/loader/elf';
+import { exceptionNames, interruptNames } from '../emulator/csr/table';
+import { disassemble, ABI_NAMES } from '../emulator/isa/disasm';
+import type { TrapEvent } from '../emulator/hart';
+
+export class UsageError extends Error {}
+
+const HELP = `usage: ringside run [options] FILE
+
+Runs a RISC-V RV64 program (ELF, or a raw binary with --load-address) on Ringside's machine.
+Console output (ns16550a UART at 0x10000000, or HTIF) goes to stdout; the exit code is the guest's
+(HTIF tohost, or the SiFive test finisher at 0x100000).
+
+options:
+  --max-instructions N   stop after N instructions (exit code 124)
+  --trace                print one line per instruction: mode, pc, bits, disassembly, register writes
+  --stats                print instructions, traps by cause, privilege changes and speed to stderr
+  -m, --memory SIZE      RAM size, e.g. 128M or 1G (default 128M)
+  --load-address ADDR    load FILE as a raw binary at ADDR and start there
+  -h, --help             show this help
+`;
+
+export interface RunOptions {
+  file: string;
+  maxInstructions?: number;
+  trace: boolean;
+  stats: boolean;
+  memory: number;
+  loadAddress?: bigint;
+}
+
+function parseCount(flag: string, v: string | undefined): number {
+  if (v === undefined || !/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`${flag} needs a positive whole number, got '${v ?? ''}'`);
+  return Number(v);
+}
+
+function parseSize(v: string | undefined): number {
+  const m = /^(\d+)([KMG]?)i?B?$/i.exec(v ?? '');
+  if (!m) throw new UsageError(`--memory needs a size such as 128M or 1G, got '${v ?? ''}'`);
+  const unit = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2].toUpperCase() as '' | 'K' | 'M' | 'G'];
+  return Number(m[1]) * unit;
+}
+
+function parseAddress(v: string | undefined): bigint {
+  if (v === undefined || !/^(0x[0-9a-f]+|\d+)$/i.test(v.replace(/_/g, ''))) throw new UsageError(`--load-address needs an address such as 0x80000000, got '${v ?? ''}'`);
+  return BigInt(v.replace(/_/g, ''));
+}
+
+export function parseRunArgs(args: string[]): RunOptions {
+  const o: Partial<RunOptions> & { trace: boolean; stats: boolean; memory: number } = { trace: false, stats: false, memory: DEFAULT_MEMORY };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    switch (a) {
+      case '--max-instructions': o.maxInstructions = parseCount(a, args[++i]); break;
+      case '--trace': o.trace = true; break;
+      case '--stats': o.stats = true; break;
+      case '-m': case '--memory': o.memory = parseSize(args[++i]); break;
+      case '--load-address': o.loadAddress = parseAddress(args[++i]); break;
+      default:
+        if (a.startsWith('-')) throw new UsageError(`unknown option '${a}' (see ringside --help)`);
+        if (o.file !== undefined) throw new UsageError(`only one program file can be run, got '${o.file}' and '${a}'`);
+        o.file = a;
+    }
+  }
+  if (o.file === undefined) throw new UsageError('no program file given (usage: ringside run [options] FILE)');
+  return o as RunOptions;
+}
+
+function readProgram(file: string): Uint8Array {
+  try {
+    const st = fs.statSync(file);
+    if (st.isDirectory()) throw new LoadError(`'${file}' is a directory, not a program file`);
+    return fs.readFileSync(file);
+  } catch (e) {
+    if (e instanceof LoadError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    throw new LoadError(`cannot read '${file}': ${why}`);
+  }
+}
+
+const hex16 = (v: bigint): string => v.toString(16).padStart(16, '0');
+const MODE = ['U', 'S', '?', 'M'];
+
+function causeName(t: { cause: number; interrupt: boolean }): string {
+  return (t.interrupt ? interruptNames[t.cause] : exceptionNames[t.cause]) ?? `cause ${t.cause}`;
+}
+
+/** Runs one instruction at a time, printing what each did. */
+function traceRun(m: Machine, max: number, out: (s: string) => void): ReturnType<Machine['run']> {
+  const h = m.hart;
+  const before = new Int32Array(66);
+  let pendingTrap: TrapEvent | undefined;
+  h.events.on('trap', (t) => { pendingTrap = t; });
+  const symbolize = (a: bigint) => {
+    const s = m.symbolAt(a);
+    return s ? (s.value === a ? s.name : `${s.name}+0x${(a - s.value).toString(16)}`) : undefined;
+  };
+  for (let steps = 0; m.exitCode === undefined; steps++) {
+    if (steps >= max) return { kind: 'limit' };
+    const pc = h.pcBig, mode = MODE[h.priv];
+    const off = Number(pc) - m.ram.base;
+    const inRam = off >= 0 && off + 2 <= m.ram.size;
+    let raw = inRam ? m.ram.read8(off) | (m.ram.read8(off + 1) << 8) : 0;
+    if (inRam && (raw & 3) === 3 && off + 4 <= m.ram.size) raw |= (m.ram.read8(off + 2) << 16) | (m.ram.read8(off + 3) << 24);
+    before.set(h.L, 0); before.set(h.H, 33);
+    m.step();
+    const writes: string[] = [];
+    for (let r = 1; r < 32; r++) {
+      if (h.L[r] !== before[r] || h.H[r] !== before[33 + r]) writes.push(`${ABI_NAMES[r]}=0x${hex16(h.reg(r))}`);
+    }
+    const bits = (raw & 3) === 3 ? (raw >>> 0).toString(16).padStart(8, '0') : (raw & 0xffff).toString(16).padStart(4, '0').padEnd(8);
+    const text = inRam ? disassemble(raw, pc, { symbolize }).replace('\t', ' ') : '(not in RAM)';
+    out(`${mode} ${hex16(pc)}  ${bits}  ${text.padEnd(32)}${writes.join(' ')}\n`);
+    if (pendingTrap) {
+      const t = pendingTrap;
+      out(`  trap: ${causeName(t)} (cause ${t.cause}), tval=0x${t.tval.toString(16)}, ${MODE[t.fromPriv]} -> ${MODE[t.toPriv]} at 0x${t.handler.toString(16)}\n`);
+      pendingTrap = undefined;
+    }
+    if (h.waitForInterrupt) { h.waitForInterrupt = false; if (m.exitCode === undefined) return { kind: 'idle' }; }
+  }
+  return { kind: 'exit', code: m.exitCode };
+}
+
+function printStats(m: Machine, seconds: number, err: (s: string) => void): void {
+  const traps: string[] = [];
+  let total = 0;
+  m.hart.stats.traps.forEach((n, i) => {
+    if (!n) return;
+    total += n;
+    traps.push(`${causeName({ cause: i & 31, interrupt: i >= 32 })}: ${n}`);
+  });
+  const mips = seconds > 0 ? m.instructions / seconds / 1e6 : 0;
+  err(`instructions: ${m.instructions}\n`);
+  err(`traps: ${total}${traps.length ? ` (${traps.join(', ')})` : ''}\n`);
+  err(`privilege changes: ${m.hart.stats.privilegeChanges}\n`);
+  err(`time: ${seconds.toFixed(3)} s, ${mips.toFixed(1)} MIPS\n`);
+}
+
+/** Runs a program as `ringside run` does; returns the process exit code. */
+export function run(o: RunOptions, stdout: (s: string | Uint8Array) => void, stderr: (s: string) => void): number {
+  const m = new Machine({ memory: o.memory });
+  m.load(readProgram(o.file), o.loadAddress);
+  let buf: number[] = [];
+  const flush = () => { if (buf.length) { stdout(Uint8Array.from(buf)); buf = []; } };
+  m.events.on('output', (b) => { buf.push(b); if (b === 10 || buf.length >= 4096) flush(); });
+  const max = o.maxInstructions ?? Number.MAX_SAFE_INTEGER;
+  const t0 = process.hrtime.bigint();
+  const stop = o.trace ? traceRun(m, max, (s) => { flush(); stdout(s); }) : m.run(max);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  flush();
+  let code: number;
+  if (stop.kind === 'exit') code = stop.code & 0xff;
+  else if (stop.kind === 'limit') {
+    stderr(`ringside: stopped after ${m.instructions + m.trapped} instructions (--max-instructions ${o.maxInstructions}) at pc 0x${m.hart.pcBig.toString(16)}; the guest had not exited\n`);
+    code = 124;
+  } else {
+    stderr(`ringside: the guest executed wfi at pc 0x${m.hart.pcBig.toString(16)} with no interrupt that could wake it; stopped\n`);
+    code = 125;
+  }
+  if (o.stats) printStats(m, seconds, stderr);
+  return code;
+}
+
+export function main(argv: string[]): number {
+  const err = (s: string) => { process.stderr.write(s); };
+  try {
+    const [command, ...rest] = argv;
+    if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+      process.stdout.write(HELP);
+      return command === undefined ? 2 : 0;
+    }
+    if (command !== 'run') throw new UsageError(`unknown command '${command}' (commands: run; see ringside --help)`);
+    if (rest.includes('-h') || rest.includes('--help')) { process.stdout.write(HELP); return 0; }
+    return run(parseRunArgs(rest), (s) => { process.stdout.write(s); }, err);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof LoadError || e instanceof ElfError) {
+      err(`ringside: error: ${e.message}\n`);
+      return 2;
+    }
+    err(`ringside: internal error: ${(e as Error).message}\nThis is a bug in Ringside; please report it with the program that caused it.\n`);
+    return 70;
+  }
+}
+
+if (require.main === module) {
+  const code = main(process.argv.slice(2));
+  process.stdout.write('', () => process.exit(code));
+}

@@ -1,0 +1,106 @@
+// The hart's CSR storage and access rules: existence, privilege, read-only, WARL masks, counters.
+// Built from the CSR table; the few registers with behaviour beyond a mask are handled here by number.
+import { csrTable } from './table';
+
+export const CSR = {
+  mstatus: 0x300, misa: 0x301, mie: 0x304, mtvec: 0x305, mcounteren: 0x306, mscratch: 0x340,
+  mepc: 0x341, mcause: 0x342, mtval: 0x343, mip: 0x344, mhartid: 0xf14,
+  mcycle: 0xb00, minstret: 0xb02, cycle: 0xc00, time: 0xc01, instret: 0xc02,
+} as const;
+
+/** Instructions retired per tick of the 10 MHz timebase: the machine is modelled as 1 GHz, one instruction per cycle. */
+export const INSTRUCTIONS_PER_TICK = 100;
+
+export class CsrFile {
+  readonly lo = new Int32Array(4096);
+  readonly hi = new Int32Array(4096);
+  private readonly exists = new Uint8Array(4096);
+  private readonly maskLo = new Int32Array(4096);
+  private readonly maskHi = new Int32Array(4096);
+  /** Counter value = retired instructions + offset (offsets change when software writes a counter). */
+  private cycleOffset = 0n;
+  private instretOffset = 0n;
+  /** Result of the last successful read. */
+  rlo = 0;
+  rhi = 0;
+
+  constructor(hartId: number) {
+    for (const def of csrTable) {
+      this.exists[def.num] = 1;
+      this.maskLo[def.num] = Number(BigInt.asIntN(32, def.writable));
+      this.maskHi[def.num] = Number(BigInt.asIntN(32, def.writable >> 32n));
+      if (def.reset !== undefined) this.set(def.num, def.reset);
+    }
+    this.set(CSR.mhartid, BigInt(hartId));
+  }
+
+  has(num: number): boolean {
+    return this.exists[num] === 1;
+  }
+
+  /** Raw 64-bit value as stored (counters excluded), for the debugger and tests. */
+  get(num: number): bigint {
+    return (BigInt(this.hi[num]) << 32n) | BigInt(this.lo[num] >>> 0);
+  }
+
+  set(num: number, v: bigint): void {
+    this.lo[num] = Number(BigInt.asIntN(32, v));
+    this.hi[num] = Number(BigInt.asIntN(32, v >> 32n));
+  }
+
+  /**
+   * Reads num at privilege priv into rlo/rhi. Returns false when the access is illegal
+   * (no such CSR, too little privilege, or a counter U-mode may not read).
+   */
+  read(num: number, priv: number, retired: number): boolean {
+    if (!this.allowed(num, priv)) return false;
+    switch (num) {
+      case CSR.mcycle: case CSR.cycle: return this.setResult(BigInt(retired) + this.cycleOffset);
+      case CSR.minstret: case CSR.instret: return this.setResult(BigInt(retired) + this.instretOffset);
+      case CSR.time: return this.setResult(BigInt(Math.floor(retired / INSTRUCTIONS_PER_TICK)));
+    }
+    this.rlo = this.lo[num];
+    this.rhi = this.hi[num];
+    return true;
+  }
+
+  /** Writes (lo, hi) through the CSR's WARL rules. The caller has already checked read-only-ness and privilege. */
+  write(num: number, lo: number, hi: number, retired: number): void {
+    switch (num) {
+      // The written value is what the next instruction sees: this instruction's own retirement does not count.
+      case CSR.mcycle: this.cycleOffset = toBig(lo, hi) - BigInt(retired + 1); return;
+      case CSR.minstret: this.instretOffset = toBig(lo, hi) - BigInt(retired + 1); return;
+      case CSR.mtvec: if ((lo & 3) >= 2) return; break;
+      case CSR.mstatus: {
+        const mpp = (lo >>> 11) & 3;
+        if (mpp === 1 || mpp === 2) lo &= ~(3 << 11); // no S-mode: MPP holds M or U only
+        break;
+      }
+    }
+    const ml = this.maskLo[num], mh = this.maskHi[num];
+    this.lo[num] = (this.lo[num] & ~ml) | (lo & ml);
+    this.hi[num] = (this.hi[num] & ~mh) | (hi & mh);
+  }
+
+  /** Whether the CSR at num exists and priv may access it (reads; writes also need !readOnly). */
+  allowed(num: number, priv: number): boolean {
+    if (this.exists[num] === 0) return false;
+    if (priv < ((num >>> 8) & 3)) return false;
+    if (priv < 3 && num >= 0xc00 && num <= 0xc1f) return ((this.lo[CSR.mcounteren] >>> (num & 31)) & 1) === 1;
+    return true;
+  }
+
+  static readOnly(num: number): boolean {
+    return (num >>> 10) === 3;
+  }
+
+  private setResult(v: bigint): true {
+    this.rlo = Number(BigInt.asIntN(32, v));
+    this.rhi = Number(BigInt.asIntN(32, v >> 32n));
+    return true;
+  }
+}
+
+function toBig(lo: number, hi: number): bigint {
+  return (BigInt(hi) << 32n) | BigInt(lo >>> 0);
+}

@@ -1,0 +1,110 @@
+// The CSR table: every control and status register the machine implements, with its fields.
+// It drives CSR behaviour (which CSRs exist, their write masks), the debugger's Variables view and hover text.
+
+export interface CsrField {
+  name: string;
+  lsb: number;
+  width: number;
+  desc: string;
+  /** Names for values of enumerated fields (privilege modes, vector modes, ...). */
+  values?: Record<number, string>;
+}
+
+export type CsrGroup = 'machine' | 'counters' | 'user';
+
+export interface CsrDef {
+  num: number;
+  name: string;
+  desc: string;
+  group: CsrGroup;
+  /** Bits a CSR write may change (WARL); 0n means read-only. Counters and a few others are handled specially. */
+  writable: bigint;
+  reset?: bigint;
+  fields?: CsrField[];
+}
+
+const PRIV_NAMES = { 0: 'U', 1: 'S', 3: 'M' };
+
+export const MSTATUS_FIELDS: CsrField[] = [
+  { name: 'MIE', lsb: 3, width: 1, desc: 'M-mode interrupts enabled' },
+  { name: 'MPIE', lsb: 7, width: 1, desc: 'MIE before the last trap into M-mode' },
+  { name: 'MPP', lsb: 11, width: 2, desc: 'privilege mode before the last trap into M-mode', values: PRIV_NAMES },
+  { name: 'MPRV', lsb: 17, width: 1, desc: 'loads and stores use the privilege in MPP' },
+  { name: 'TW', lsb: 21, width: 1, desc: 'wfi traps when executed below M-mode for too long' },
+  { name: 'UXL', lsb: 32, width: 2, desc: 'U-mode XLEN (2 = 64-bit)' },
+];
+
+/** Interrupt bits shared by mie and mip. */
+export const INTERRUPT_FIELDS: CsrField[] = [
+  { name: 'MSI', lsb: 3, width: 1, desc: 'machine software interrupt' },
+  { name: 'MTI', lsb: 7, width: 1, desc: 'machine timer interrupt' },
+  { name: 'MEI', lsb: 11, width: 1, desc: 'machine external interrupt' },
+];
+
+export const MISA_VALUE = (2n << 62n) | (1n << 0n) | (1n << 2n) | (1n << 8n) | (1n << 12n) | (1n << 20n); // rv64 A C I M U
+
+const counter = (num: number, name: string, desc: string, group: CsrGroup): CsrDef => ({ num, name, desc, group, writable: 0n });
+
+export const csrTable: CsrDef[] = [
+  { num: 0xf11, name: 'mvendorid', desc: 'vendor ID (0: not a commercial implementation)', group: 'machine', writable: 0n },
+  { num: 0xf12, name: 'marchid', desc: 'architecture ID', group: 'machine', writable: 0n },
+  { num: 0xf13, name: 'mimpid', desc: 'implementation version', group: 'machine', writable: 0n, reset: 0x0001_0000n },
+  { num: 0xf14, name: 'mhartid', desc: 'ID of the hart running this code', group: 'machine', writable: 0n },
+  { num: 0xf15, name: 'mconfigptr', desc: 'pointer to the configuration data structure (none)', group: 'machine', writable: 0n },
+  { num: 0x300, name: 'mstatus', desc: 'machine status: interrupt enables and previous privilege', group: 'machine', writable: (1n << 3n) | (1n << 7n) | (3n << 11n) | (1n << 17n) | (1n << 21n), reset: 2n << 32n, fields: MSTATUS_FIELDS },
+  {
+    num: 0x301, name: 'misa', desc: 'ISA and extensions (read-only here)', group: 'machine', writable: 0n, reset: MISA_VALUE,
+    fields: [{ name: 'MXL', lsb: 62, width: 2, desc: 'machine XLEN (2 = 64-bit)' }, { name: 'Extensions', lsb: 0, width: 26, desc: 'one bit per letter: A C I M U' }],
+  },
+  { num: 0x304, name: 'mie', desc: 'machine interrupt enable', group: 'machine', writable: 0x888n, fields: INTERRUPT_FIELDS },
+  {
+    num: 0x305, name: 'mtvec', desc: 'machine trap vector: handler base and mode', group: 'machine', writable: ~0n,
+    fields: [
+      { name: 'MODE', lsb: 0, width: 2, desc: 'Direct: all traps to BASE; Vectored: interrupts to BASE + 4 × cause', values: { 0: 'Direct', 1: 'Vectored' } },
+      { name: 'BASE', lsb: 2, width: 62, desc: 'handler address / 4' },
+    ],
+  },
+  { num: 0x306, name: 'mcounteren', desc: 'which counters U-mode may read', group: 'machine', writable: 0xffff_ffffn,
+    fields: [{ name: 'CY', lsb: 0, width: 1, desc: 'cycle' }, { name: 'TM', lsb: 1, width: 1, desc: 'time' }, { name: 'IR', lsb: 2, width: 1, desc: 'instret' }] },
+  { num: 0x340, name: 'mscratch', desc: 'scratch register for M-mode trap handlers', group: 'machine', writable: ~0n },
+  { num: 0x341, name: 'mepc', desc: 'pc of the instruction that trapped into M-mode', group: 'machine', writable: ~1n },
+  {
+    num: 0x342, name: 'mcause', desc: 'cause of the last trap into M-mode', group: 'machine', writable: ~0n,
+    fields: [{ name: 'Interrupt', lsb: 63, width: 1, desc: '1 for interrupts' }, { name: 'Code', lsb: 0, width: 63, desc: 'exception or interrupt code' }],
+  },
+  { num: 0x343, name: 'mtval', desc: 'trap value: faulting address or instruction bits', group: 'machine', writable: ~0n },
+  { num: 0x344, name: 'mip', desc: 'machine interrupt pending', group: 'machine', writable: 0n, fields: INTERRUPT_FIELDS },
+  counter(0xb00, 'mcycle', 'cycles (one per retired instruction: time is deterministic)', 'counters'),
+  counter(0xb02, 'minstret', 'instructions retired', 'counters'),
+  counter(0xc00, 'cycle', 'user view of mcycle', 'user'),
+  counter(0xc01, 'time', 'user view of mtime: ticks of the 10 MHz timebase', 'user'),
+  counter(0xc02, 'instret', 'user view of minstret', 'user'),
+  ...range(3, 31).map((i) => counter(0xb00 + i, `mhpmcounter${i}`, 'hardware performance counter (not implemented: reads 0)', 'counters')),
+  ...range(3, 31).map((i) => counter(0x320 + i, `mhpmevent${i}`, 'performance-monitoring event selector (not implemented: reads 0)', 'counters')),
+  ...range(3, 31).map((i) => counter(0xc00 + i, `hpmcounter${i}`, 'user view of mhpmcounter (reads 0)', 'user')),
+];
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+export const csrByName = new Map(csrTable.map((c) => [c.name, c]));
+export const csrByNumber = new Map(csrTable.map((c) => [c.num, c]));
+
+/** The name objdump uses for a CSR number; unknown numbers print as hex. */
+export function csrName(num: number): string {
+  return csrByNumber.get(num)?.name ?? `0x${num.toString(16)}`;
+}
+
+/** Exception and interrupt cause names, as the privileged spec words them. */
+export const exceptionNames: Record<number, string> = {
+  0: 'instruction address misaligned', 1: 'instruction access fault', 2: 'illegal instruction', 3: 'breakpoint',
+  4: 'load address misaligned', 5: 'load access fault', 6: 'store/AMO address misaligned', 7: 'store/AMO access fault',
+  8: 'ecall from U-mode', 9: 'ecall from S-mode', 11: 'ecall from M-mode',
+  12: 'instruction page fault', 13: 'load page fault', 15: 'store/AMO page fault',
+};
+
+export const interruptNames: Record<number, string> = {
+  1: 'supervisor software interrupt', 3: 'machine software interrupt', 5: 'supervisor timer interrupt',
+  7: 'machine timer interrupt', 9: 'supervisor external interrupt', 11: 'machine external interrupt',
+};

@@ -1,0 +1,357 @@
+// One RISC-V hart: architectural state, trap entry/return, CSR access, atomics and the memory slow paths.
+// The generated interpreter (interpreter.ts) runs the fast paths inline and calls in here for everything else.
+import { Bus } from './memory/bus';
+import { PAGE_SHIFT, PageFlag, Ram } from './memory/ram';
+import { CSR, CsrFile } from './csr/file';
+import { decode, OP_UNDECODED } from './isa/decode';
+import { AmoOp } from './isa/instructions';
+import { Emitter } from './events';
+import { isSmall, toNumber } from './isa/alu64';
+
+export const enum Priv { U = 0, S = 1, M = 3 }
+
+export const Cause = {
+  fetchMisaligned: 0, fetchAccess: 1, illegal: 2, breakpoint: 3, loadMisaligned: 4, loadAccess: 5,
+  storeMisaligned: 6, storeAccess: 7, ecallU: 8, ecallS: 9, ecallM: 11,
+} as const;
+
+/** Words per predecoded slot: [op | rd<<10 | rs1<<16 | rs2<<22, imm, raw]. One slot per halfword of a page. */
+export const SLOT_WORDS = 3;
+export const SLOTS_PER_PAGE = 2048;
+
+export interface TrapEvent {
+  cause: number;
+  interrupt: boolean;
+  /** pc of the trapping instruction (mepc). */
+  epc: bigint;
+  tval: bigint;
+  fromPriv: Priv;
+  toPriv: Priv;
+  handler: bigint;
+}
+
+export interface HartEvents {
+  trap: TrapEvent;
+  privilegeChange: { from: Priv; to: Priv };
+}
+
+export class HartStats {
+  /** Index = exception cause; interrupts are counted at 32 + cause. */
+  readonly traps = new Float64Array(64);
+  privilegeChanges = 0;
+}
+
+const TWO32 = 4294967296;
+
+export class Hart {
+  /** Low and high halves of x0..x31; index 32 absorbs writes to x0. */
+  readonly L = new Int32Array(33);
+  readonly H = new Int32Array(33);
+  pc = 0;
+  priv: Priv = Priv.M;
+  readonly csr: CsrFile;
+  /** Instructions retired. Kept exact at slice ends and before each CSR access. */
+  retired = 0;
+  /** Exceptions taken during the last interpreter slice (they count toward its budget but do not retire). */
+  sliceTraps = 0;
+  waitForInterrupt = false;
+  /** Set by a device (finisher, HTIF) to end the run after the current instruction. */
+  stopRequested = false;
+  /** The last slow-path fault, for the interpreter's TRAP. */
+  faultCause = 0;
+  faultLo = 0;
+  faultHi = 0;
+  readonly stats = new HartStats();
+  readonly events = new Emitter<HartEvents>();
+  /** Predecoded instruction slots per RAM page, created on first fetch. */
+  readonly decoded: (Int32Array | undefined)[];
+  /** Called for stores into pages flagged Watch; returns true to stop the machine. */
+  onWatchedStore: (pa: number, bytes: number) => boolean = () => false;
+
+  private resValid = false;
+  private resAddr = 0;
+  private resValue = 0n;
+
+  constructor(readonly bus: Bus, readonly hartId: number) {
+    this.csr = new CsrFile(hartId);
+    this.decoded = new Array(bus.ram.pageFlags.length).fill(undefined);
+  }
+
+  get ram(): Ram { return this.bus.ram; }
+
+  reg(i: number): bigint {
+    return BigInt.asUintN(64, (BigInt(this.H[i]) << 32n) | BigInt(this.L[i] >>> 0));
+  }
+
+  setReg(i: number, v: bigint): void {
+    if (i === 0) return;
+    this.L[i] = Number(BigInt.asIntN(32, v));
+    this.H[i] = Number(BigInt.asIntN(32, v >> 32n));
+  }
+
+  get pcBig(): bigint { return BigInt.asUintN(64, BigInt(this.pc)); }
+
+  // ---- traps ----
+
+  /** Takes an exception at the instruction at pc and returns the handler's address. */
+  exception(cause: number, tvalLo: number, tvalHi: number, pc: number): number {
+    return this.trapAt(cause, false, pc % TWO32 | 0, Math.floor(pc / TWO32) | 0, tvalLo, tvalHi);
+  }
+
+  /** Trap entry into M-mode, exactly as the privileged spec describes it. */
+  trapAt(cause: number, interrupt: boolean, epcLo: number, epcHi: number, tvalLo: number, tvalHi: number): number {
+    const c = this.csr, from = this.priv;
+    c.lo[CSR.mepc] = epcLo & ~1; c.hi[CSR.mepc] = epcHi;
+    c.lo[CSR.mcause] = cause; c.hi[CSR.mcause] = interrupt ? 0x80000000 | 0 : 0;
+    c.lo[CSR.mtval] = tvalLo; c.hi[CSR.mtval] = tvalHi;
+    const s = c.lo[CSR.mstatus];
+    const mie = (s >>> 3) & 1;
+    c.lo[CSR.mstatus] = (s & ~((1 << 3) | (1 << 7) | (3 << 11))) | (mie << 7) | (from << 11);
+    const vec = c.lo[CSR.mtvec];
+    const base = toNumber(vec & ~3, c.hi[CSR.mtvec]);
+    const handler = interrupt && (vec & 3) === 1 ? base + 4 * cause : base;
+    this.stats.traps[interrupt ? 32 + cause : cause]++;
+    this.setPriv(Priv.M);
+    if (this.events.has('trap')) {
+      this.events.emit('trap', {
+        cause, interrupt, fromPriv: from, toPriv: Priv.M,
+        epc: big(epcLo & ~1, epcHi), tval: big(tvalLo, tvalHi), handler: BigInt.asUintN(64, BigInt(handler)),
+      });
+    }
+    return handler;
+  }
+
+  /** mret: back to MPP with MIE restored from MPIE; returns the new pc. */
+  mret(): number {
+    const c = this.csr, s = c.lo[CSR.mstatus];
+    const mpp = (s >>> 11) & 3, mpie = (s >>> 7) & 1;
+    // MPRV is cleared when returning to a mode below M (spec 1.12).
+    let ns = (s & ~((1 << 3) | (3 << 11))) | (mpie << 3) | (1 << 7);
+    if (mpp !== Priv.M) ns &= ~(1 << 17);
+    c.lo[CSR.mstatus] = ns;
+    this.setPriv(mpp as Priv);
+    return toNumber(c.lo[CSR.mepc], c.hi[CSR.mepc]);
+  }
+
+  private setPriv(p: Priv): void {
+    if (p === this.priv) return;
+    const from = this.priv;
+    this.priv = p;
+    this.stats.privilegeChanges++;
+    if (this.events.has('privilegeChange')) this.events.emit('privilegeChange', { from, to: p });
+  }
+
+  /**
+   * A jump to an address too large to be any memory (|target| ≥ 2^52): the fetch there faults.
+   * Raised here with the exact 64-bit address, which a JS number could not hold.
+   */
+  farJump(tlo: number, thi: number): number {
+    return this.trapAt(Cause.fetchAccess, false, tlo, thi, tlo, thi);
+  }
+
+  /** wfi below M-mode traps when mstatus.TW is set (this machine has no S-mode, so U-mode wfi is otherwise allowed). */
+  wfiTraps(): boolean {
+    return this.priv !== Priv.M && ((this.csr.lo[CSR.mstatus] >>> 21) & 1) === 1;
+  }
+
+  /** An interrupt is pending and enabled in mie (whether or not globally enabled): wfi does not wait. */
+  interruptPending(): boolean {
+    return (this.csr.lo[CSR.mip] & this.csr.lo[CSR.mie]) !== 0;
+  }
+
+  // ---- CSRs ----
+
+  /**
+   * One Zicsr instruction. kind: 0 write, 1 set bits, 2 clear bits.
+   * Returns 0 done, 1 illegal instruction, 2 done and the slice must end (interrupt state may have changed).
+   */
+  csrAccess(num: number, kind: 0 | 1 | 2, vlo: number, vhi: number, rd: number, writes: boolean): 0 | 1 | 2 {
+    const c = this.csr;
+    if (!c.read(num, this.priv, this.retired)) return 1;
+    if (writes && CsrFile.readOnly(num)) return 1;
+    const olo = c.rlo, ohi = c.rhi;
+    if (writes) {
+      let nlo = vlo, nhi = vhi;
+      if (kind === 1) { nlo = olo | vlo; nhi = ohi | vhi; } else if (kind === 2) { nlo = olo & ~vlo; nhi = ohi & ~vhi; }
+      c.write(num, nlo, nhi, this.retired);
+    }
+    this.L[rd] = olo;
+    this.H[rd] = ohi;
+    return writes && (num === CSR.mstatus || num === CSR.mie || num === CSR.mip) ? 2 : 0;
+  }
+
+  // ---- memory slow paths ----
+
+  private fault(cause: number, lo: number, hi: number): false {
+    this.faultCause = cause; this.faultLo = lo; this.faultHi = hi;
+    return false;
+  }
+
+  /** Physical address of a data access, or -1 when it cannot be any memory. */
+  private physical(lo: number, hi: number): number {
+    return isSmall(hi) && hi >= 0 ? toNumber(lo, hi) : -1;
+  }
+
+  /** Loads that missed the RAM fast path: MMIO, misaligned RAM, and faults. */
+  loadSlow(lo: number, hi: number, bytes: 1 | 2 | 4 | 8, signed: boolean, rd: number): boolean {
+    const pa = this.physical(lo, hi);
+    let vlo: number, vhi = 0;
+    if (pa >= 0 && this.ram.contains(pa, bytes)) {
+      const off = pa - this.ram.base;
+      vlo = 0;
+      for (let i = Math.min(bytes, 4) - 1; i >= 0; i--) vlo = (vlo << 8) | this.ram.read8(off + i);
+      for (let i = bytes - 1; i >= 4; i--) vhi = (vhi << 8) | this.ram.read8(off + i);
+    } else {
+      const dev = pa >= 0 && (pa & (bytes - 1)) === 0 ? this.bus.find(pa, bytes) : undefined;
+      if (!dev) return this.fault(Cause.loadAccess, lo, hi);
+      const off = pa - dev.base;
+      if (bytes === 8) { vlo = dev.device.read(off, 4); vhi = dev.device.read(off + 4, 4); } else vlo = dev.device.read(off, bytes);
+    }
+    if (bytes < 4) {
+      const sh = 32 - 8 * bytes;
+      vlo = signed ? (vlo << sh) >> sh : (vlo << sh) >>> sh;
+    }
+    if (bytes < 8) vhi = signed ? vlo >> 31 : 0;
+    this.L[rd] = vlo;
+    this.H[rd] = vhi;
+    return true;
+  }
+
+  /** Stores that missed the RAM fast path. Returns 0 done, 1 fault, 2 done and the machine must stop. */
+  storeSlow(lo: number, hi: number, bytes: 1 | 2 | 4 | 8, vlo: number, vhi: number): 0 | 1 | 2 {
+    const pa = this.physical(lo, hi);
+    if (pa >= 0 && this.ram.contains(pa, bytes)) {
+      const off = pa - this.ram.base;
+      for (let i = 0; i < bytes; i++) this.ram.write8(off + i, i < 4 ? vlo >>> (8 * i) : vhi >>> (8 * (i - 4)));
+      return this.storeNotify(off, bytes) ? 2 : 0;
+    }
+    const dev = pa >= 0 && (pa & (bytes - 1)) === 0 ? this.bus.find(pa, bytes) : undefined;
+    if (!dev) { this.fault(Cause.storeAccess, lo, hi); return 1; }
+    const off = pa - dev.base;
+    if (bytes === 8) { dev.device.write(off, 4, vlo); dev.device.write(off + 4, 4, vhi); } else dev.device.write(off, bytes, vlo);
+    return this.stopRequested ? 2 : 0;
+  }
+
+  /**
+   * A store hit a flagged RAM page: drop predecoded instructions it overwrote and tell watchers.
+   * Returns true when the machine must stop.
+   */
+  storeNotify(off: number, bytes: number): boolean {
+    const first = off >>> PAGE_SHIFT, last = (off + bytes - 1) >>> PAGE_SHIFT;
+    let stop = false;
+    for (let p = first; p <= last; p++) {
+      const f = this.ram.pageFlags[p];
+      if (f & PageFlag.Code) this.invalidate(off, bytes);
+      if (f & PageFlag.Watch) stop = this.onWatchedStore(this.ram.base + off, bytes) || stop;
+    }
+    return stop;
+  }
+
+  /** Clears predecoded slots overlapping [off, off+bytes), including an instruction starting 2 bytes before. */
+  private invalidate(off: number, bytes: number): void {
+    for (let a = Math.max(0, off - 2); a < off + bytes; a += 2) {
+      const page = this.decoded[a >>> PAGE_SHIFT];
+      if (page) page[((a & 4095) >>> 1) * SLOT_WORDS] = OP_UNDECODED;
+    }
+  }
+
+  fenceI(): void {
+    for (const page of this.decoded) if (page) page.fill(0);
+  }
+
+  // ---- atomics ----
+
+  /** LR/SC/AMO. Returns false on a fault (faultCause/faultLo/faultHi set). */
+  amo(op: number, bytes: 4 | 8, lo: number, hi: number, rs2: number, rd: number, _raw: number): boolean {
+    const isLoad = op === AmoOp.lr;
+    if ((lo & (bytes - 1)) !== 0) return this.fault(isLoad ? Cause.loadMisaligned : Cause.storeMisaligned, lo, hi);
+    const pa = this.physical(lo, hi);
+    if (pa < 0 || !this.ram.contains(pa, bytes)) return this.fault(isLoad ? Cause.loadAccess : Cause.storeAccess, lo, hi);
+    const off = pa - this.ram.base;
+    const old = this.readRam(off, bytes);
+    const src = bytes === 4 ? BigInt.asIntN(32, BigInt(this.L[rs2])) : BigInt.asIntN(64, (BigInt(this.H[rs2]) << 32n) | BigInt(this.L[rs2] >>> 0));
+    let result = old, store: bigint | undefined;
+    switch (op) {
+      case AmoOp.lr: this.resValid = true; this.resAddr = pa; this.resValue = old; break;
+      case AmoOp.sc: {
+        const ok = this.resValid && this.resAddr === pa && this.resValue === old;
+        this.resValid = false;
+        result = ok ? 0n : 1n;
+        if (ok) store = src;
+        break;
+      }
+      case AmoOp.swap: store = src; break;
+      case AmoOp.add: store = old + src; break;
+      case AmoOp.xor: store = old ^ src; break;
+      case AmoOp.and: store = old & src; break;
+      case AmoOp.or: store = old | src; break;
+      case AmoOp.min: store = old < src ? old : src; break;
+      case AmoOp.max: store = old > src ? old : src; break;
+      case AmoOp.minu: store = unsigned(old, bytes) < unsigned(src, bytes) ? old : src; break;
+      case AmoOp.maxu: store = unsigned(old, bytes) > unsigned(src, bytes) ? old : src; break;
+    }
+    if (store !== undefined) {
+      this.writeRam(off, bytes, store);
+      if (this.ram.pageFlags[off >>> PAGE_SHIFT] !== 0 && this.storeNotify(off, bytes)) this.stopRequested = true;
+    }
+    this.L[rd] = Number(BigInt.asIntN(32, result));
+    this.H[rd] = Number(BigInt.asIntN(32, result >> 32n));
+    return true;
+  }
+
+  /** Signed value of `bytes` bytes of RAM at off. */
+  private readRam(off: number, bytes: 4 | 8): bigint {
+    let v = 0n;
+    for (let i = bytes - 1; i >= 0; i--) v = (v << 8n) | BigInt(this.ram.read8(off + i));
+    return BigInt.asIntN(bytes * 8, v);
+  }
+
+  private writeRam(off: number, bytes: 4 | 8, v: bigint): void {
+    for (let i = 0; i < bytes; i++) this.ram.write8(off + i, Number((v >> BigInt(8 * i)) & 0xffn));
+  }
+
+  // ---- instruction fetch and predecode ----
+
+  /** Predecoded slots for the RAM page holding physical address pa, or undefined when pa is not RAM. */
+  fetchPage(pa: number): Int32Array | undefined {
+    const ram = this.ram;
+    if (!(pa >= ram.base && pa < ram.base + ram.size)) return undefined;
+    const p = (pa - ram.base) >>> PAGE_SHIFT;
+    let page = this.decoded[p];
+    if (!page) {
+      page = new Int32Array(SLOTS_PER_PAGE * SLOT_WORDS);
+      this.decoded[p] = page;
+      ram.pageFlags[p] |= PageFlag.Code;
+    }
+    return page;
+  }
+
+  /**
+   * Decodes the instruction at RAM offset off into its slot. Returns false when its second half lies
+   * outside RAM (the fetch faults at that address).
+   */
+  decodeSlot(page: Int32Array, off: number): boolean {
+    const ram = this.ram;
+    let raw = ram.read8(off) | (ram.read8(off + 1) << 8);
+    if ((raw & 3) === 3) {
+      if (off + 4 > ram.size) return this.fault(Cause.fetchAccess, (ram.base + off + 2) | 0, 0);
+      raw |= (ram.read8(off + 2) << 16) | (ram.read8(off + 3) << 24);
+      if ((off & 4095) === 4094) this.fetchPage(ram.base + off + 2); // flag the next page so stores to it invalidate
+    }
+    const d = decode(raw);
+    const s = ((off & 4095) >>> 1) * SLOT_WORDS;
+    page[s] = d.op.id | ((d.rd === 0 ? 32 : d.rd) << 10) | (d.rs1 << 16) | (d.rs2 << 22);
+    page[s + 1] = d.imm;
+    page[s + 2] = raw;
+    return true;
+  }
+}
+
+function big(lo: number, hi: number): bigint {
+  return BigInt.asUintN(64, (BigInt(hi) << 32n) | BigInt(lo >>> 0));
+}
+
+function unsigned(v: bigint, bytes: number): bigint {
+  return BigInt.asUintN(bytes * 8, v);
+}
+

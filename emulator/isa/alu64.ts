@@ -1,0 +1,158 @@
+// 64-bit integer arithmetic on registers stored as two 32-bit halves (lo, hi).
+// Called from the generated interpreter; every function writes its result into L[rd] / H[rd].
+
+/** Two's-complement 64-bit value as a JS number, when it is exactly representable (|v| < 2^53). */
+export function toNumber(lo: number, hi: number): number {
+  return hi * 4294967296 + (lo >>> 0);
+}
+
+/** Writes an integer-valued number (|v| ≤ 2^63) into a register as its low 64 bits. */
+export function setNumber(L: Int32Array, H: Int32Array, rd: number, v: number): void {
+  L[rd] = v % 4294967296 | 0;
+  H[rd] = Math.floor(v / 4294967296) | 0;
+}
+
+/** Fits in a double exactly: hi within ±2^20 means |v| < 2^52. */
+export function isSmall(hi: number): boolean {
+  return hi < 0x100000 && hi >= -0x100000;
+}
+
+export function toBig(lo: number, hi: number): bigint {
+  return (BigInt(hi) << 32n) | BigInt(lo >>> 0);
+}
+
+export function setBig(L: Int32Array, H: Int32Array, rd: number, v: bigint): void {
+  L[rd] = Number(BigInt.asIntN(32, v));
+  H[rd] = Number(BigInt.asIntN(32, v >> 32n));
+}
+
+export function sll(L: Int32Array, H: Int32Array, rd: number, lo: number, hi: number, sh: number): void {
+  if (sh === 0) { L[rd] = lo; H[rd] = hi; } else if (sh < 32) {
+    H[rd] = (hi << sh) | (lo >>> (32 - sh));
+    L[rd] = lo << sh;
+  } else { H[rd] = lo << (sh - 32); L[rd] = 0; }
+}
+
+export function srl(L: Int32Array, H: Int32Array, rd: number, lo: number, hi: number, sh: number): void {
+  if (sh === 0) { L[rd] = lo; H[rd] = hi; } else if (sh < 32) {
+    L[rd] = (lo >>> sh) | (hi << (32 - sh));
+    H[rd] = hi >>> sh;
+  } else { L[rd] = hi >>> (sh - 32); H[rd] = 0; }
+}
+
+export function sra(L: Int32Array, H: Int32Array, rd: number, lo: number, hi: number, sh: number): void {
+  if (sh === 0) { L[rd] = lo; H[rd] = hi; } else if (sh < 32) {
+    L[rd] = (lo >>> sh) | (hi << (32 - sh));
+    H[rd] = hi >> sh;
+  } else { L[rd] = hi >> (sh - 32); H[rd] = hi >> 31; }
+}
+
+/** High 32 bits of the unsigned 64-bit product of two unsigned 32-bit values. */
+export function mulhu32(a: number, b: number): number {
+  const a0 = a & 0xffff, a1 = a >>> 16, b0 = b & 0xffff, b1 = b >>> 16;
+  const p01 = a0 * b1, p10 = a1 * b0;
+  const mid = ((a0 * b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+  return (a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16)) | 0;
+}
+
+export function mul(L: Int32Array, H: Int32Array, rd: number, al: number, ah: number, bl: number, bh: number): void {
+  const hi = (mulhu32(al, bl) + Math.imul(al, bh) + Math.imul(ah, bl)) | 0;
+  L[rd] = Math.imul(al, bl);
+  H[rd] = hi;
+}
+
+// Scratch for the 128-bit product's upper half.
+let prodLo = 0, prodHi = 0;
+
+/** Sets prodLo/prodHi to the upper 64 bits of the unsigned 128-bit product. */
+function mulhuParts(al: number, ah: number, bl: number, bh: number): void {
+  const p0h = mulhu32(al, bl) >>> 0;
+  const p1l = Math.imul(al, bh) >>> 0, p1h = mulhu32(al, bh) >>> 0;
+  const p2l = Math.imul(ah, bl) >>> 0, p2h = mulhu32(ah, bl) >>> 0;
+  const p3l = Math.imul(ah, bh) >>> 0, p3h = mulhu32(ah, bh) >>> 0;
+  const w1 = p0h + p1l + p2l;
+  const w2 = p1h + p2h + p3l + Math.floor(w1 / 4294967296);
+  prodLo = w2 | 0;
+  prodHi = (p3h + Math.floor(w2 / 4294967296)) | 0;
+}
+
+/** Subtracts the 64-bit value (sl, sh) from prodLo/prodHi. */
+function prodSub(sl: number, sh: number): void {
+  const borrow = (prodLo >>> 0) < (sl >>> 0) ? 1 : 0;
+  prodLo = (prodLo - sl) | 0;
+  prodHi = (prodHi - sh - borrow) | 0;
+}
+
+export function mulhu(L: Int32Array, H: Int32Array, rd: number, al: number, ah: number, bl: number, bh: number): void {
+  mulhuParts(al, ah, bl, bh);
+  L[rd] = prodLo; H[rd] = prodHi;
+}
+
+export function mulh(L: Int32Array, H: Int32Array, rd: number, al: number, ah: number, bl: number, bh: number): void {
+  mulhuParts(al, ah, bl, bh);
+  if (ah < 0) prodSub(bl, bh);
+  if (bh < 0) prodSub(al, ah);
+  L[rd] = prodLo; H[rd] = prodHi;
+}
+
+export function mulhsu(L: Int32Array, H: Int32Array, rd: number, al: number, ah: number, bl: number, bh: number): void {
+  mulhuParts(al, ah, bl, bh);
+  if (ah < 0) prodSub(bl, bh);
+  L[rd] = prodLo; H[rd] = prodHi;
+}
+
+const MIN64 = -(2n ** 63n);
+
+/** Signed division; division by zero gives -1 and overflow gives the dividend, as RISC-V defines. */
+export function div(L: Int32Array, H: Int32Array, rd: number, al: number, ah: number, bl: number, bh: number): void {
+  if ((bl | bh) === 0) { L[rd] = -1; H[rd] = -1; return; }
+  if (isSmall(ah) && isSmall(bh)) { setNumber(L, H, rd, Math.trunc(toNumber(al, ah) / toNumber(bl, bh))); return; }
+  const a = BigInt.asIntN(64, toBig(al, ah)), b = BigInt.asIntN(64, toBig(bl, bh));
+  setBig(L, H, rd, a === MIN64 && b === -1n ? a : a / b);
+}
+
+export function divu(L: Int32Array, H: Int32Array, rd: number, al: number, ah: number, bl: number, bh: number): void {
+  if ((bl | bh) === 0) { L[rd] = -1; H[rd] = -1; return; }
+  if ((ah >>> 0) < 0x100000 && (bh >>> 0) < 0x100000) {
+    setNumber(L, H, rd, Math.floor(((ah >>> 0) * 4294967296 + (al >>> 0)) / ((bh >>> 0) * 4294967296 + (bl >>> 0))));
+    return;
+  }
+  setBig(L, H, rd, toBig(al, ah) / toBig(bl, bh));
+}
+
+export function rem(L: Int32Array, H: Int32Array, rd: number, al: number, ah: number, bl: number, bh: number): void {
+  if ((bl | bh) === 0) { L[rd] = al; H[rd] = ah; return; }
+  if (isSmall(ah) && isSmall(bh)) { setNumber(L, H, rd, toNumber(al, ah) % toNumber(bl, bh)); return; }
+  const a = BigInt.asIntN(64, toBig(al, ah)), b = BigInt.asIntN(64, toBig(bl, bh));
+  setBig(L, H, rd, a === MIN64 && b === -1n ? 0n : a % b);
+}
+
+export function remu(L: Int32Array, H: Int32Array, rd: number, al: number, ah: number, bl: number, bh: number): void {
+  if ((bl | bh) === 0) { L[rd] = al; H[rd] = ah; return; }
+  if ((ah >>> 0) < 0x100000 && (bh >>> 0) < 0x100000) {
+    setNumber(L, H, rd, ((ah >>> 0) * 4294967296 + (al >>> 0)) % ((bh >>> 0) * 4294967296 + (bl >>> 0)));
+    return;
+  }
+  setBig(L, H, rd, toBig(al, ah) % toBig(bl, bh));
+}
+
+/** 32-bit signed division results, sign-extended (divw/remw). */
+export function divw(a: number, b: number): number {
+  if (b === 0) return -1;
+  if (a === -0x80000000 && b === -1) return a;
+  return (a / b) | 0;
+}
+
+export function remw(a: number, b: number): number {
+  if (b === 0) return a;
+  if (a === -0x80000000 && b === -1) return 0;
+  return (a % b) | 0;
+}
+
+export function divuw(a: number, b: number): number {
+  return b === 0 ? -1 : ((a >>> 0) / (b >>> 0)) | 0;
+}
+
+export function remuw(a: number, b: number): number {
+  return b === 0 ? a : ((a >>> 0) % (b >>> 0)) | 0;
+}

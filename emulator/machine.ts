@@ -1,0 +1,174 @@
+// The machine: one hart, RAM and devices on QEMU's memory map, program loading and the run loop.
+// Its API and events are plain TypeScript types; the CLI, the debug adapter and the hypervisor all drive it.
+import { Bus } from './memory/bus';
+import { Ram } from './memory/ram';
+import { Hart, Priv } from './hart';
+import { compileInterpreter, type RunFunction } from './interpreter';
+import { Uart16550 } from './devices/uart16550';
+import { TestFinisher } from './devices/test-finisher';
+import { Htif } from './devices/htif';
+import { Emitter } from './events';
+import { isElf, parseElf, type ElfImage, type ElfSymbol } from './loader/elf';
+
+export const RAM_BASE = 0x8000_0000;
+export const UART_BASE = 0x1000_0000;
+export const FINISHER_BASE = 0x10_0000;
+export const DEFAULT_MEMORY = 128 * 1024 * 1024;
+export const MAX_MEMORY = 2 * 1024 * 1024 * 1024;
+
+export class LoadError extends Error {}
+
+export interface MachineOptions {
+  /** RAM size in bytes (default 128 MiB, at most 2 GiB). */
+  memory?: number;
+}
+
+export type StopReason =
+  | { kind: 'exit'; code: number }
+  | { kind: 'limit' }
+  /** wfi with interrupts that can never arrive: the guest would sleep forever. */
+  | { kind: 'idle' };
+
+export interface MachineEvents {
+  /** Console bytes from the UART or HTIF. */
+  output: number;
+  exit: { code: number };
+}
+
+/** Instructions per interpreter slice: long enough to amortise the call, short enough to answer pause promptly. */
+const SLICE = 1 << 16;
+
+export class Machine {
+  readonly ram: Ram;
+  readonly bus: Bus;
+  readonly hart: Hart;
+  readonly uart: Uart16550;
+  readonly events = new Emitter<MachineEvents>();
+  symbols: ElfSymbol[] = [];
+  exitCode: number | undefined;
+  /** Instructions that trapped instead of retiring (they count toward run limits). */
+  trapped = 0;
+  private readonly interpret: RunFunction;
+  private htif: Htif | undefined;
+
+  constructor(options: MachineOptions = {}) {
+    const memory = options.memory ?? DEFAULT_MEMORY;
+    if (!(memory >= 4096 && memory <= MAX_MEMORY && memory % 4096 === 0)) {
+      throw new LoadError(`memory size ${memory} is not supported: use a multiple of 4 KiB between 4 KiB and 2 GiB`);
+    }
+    this.ram = new Ram(RAM_BASE, memory);
+    this.bus = new Bus(this.ram);
+    this.hart = new Hart(this.bus, 0);
+    this.uart = new Uart16550((b) => this.events.emit('output', b));
+    this.bus.map(UART_BASE, 0x100, this.uart);
+    this.bus.map(FINISHER_BASE, 0x1000, new TestFinisher((code) => this.finish(code)));
+    this.hart.onWatchedStore = (pa, bytes) => this.htif?.onStore(pa, bytes) ?? false;
+    this.interpret = compileInterpreter(this.hart);
+  }
+
+  /** Instructions retired so far. */
+  get instructions(): number {
+    return this.hart.retired;
+  }
+
+  /** Loads an ELF (or a raw binary at loadAddress) and points the hart at its entry. */
+  load(bytes: Uint8Array, loadAddress?: bigint): void {
+    if (loadAddress !== undefined) {
+      this.place(loadAddress, bytes, BigInt(bytes.length), 'raw image');
+      this.reset(loadAddress);
+      return;
+    }
+    if (!isElf(bytes)) throw new LoadError('not an ELF file; to run a raw binary, give its load address (--load-address 0x80000000)');
+    this.loadImage(parseElf(bytes));
+  }
+
+  loadImage(image: ElfImage): void {
+    image.segments.forEach((s, i) => this.place(s.paddr, s.data, s.memsz, `segment ${i}`));
+    this.symbols = image.symbols;
+    const tohost = image.symbols.find((s) => s.name === 'tohost');
+    if (tohost) this.attachHtif(tohost.value, image.symbols.find((s) => s.name === 'fromhost')?.value);
+    this.reset(image.entry);
+  }
+
+  private place(addr: bigint, data: Uint8Array, memsz: bigint, what: string): void {
+    const end = addr + memsz;
+    const ramEnd = BigInt(RAM_BASE + this.ram.size);
+    if (addr < BigInt(RAM_BASE) || end > ramEnd) {
+      throw new LoadError(
+        `${what} at 0x${addr.toString(16)}..0x${end.toString(16)} lies outside RAM (0x${RAM_BASE.toString(16)}..0x${ramEnd.toString(16)}); ` +
+        'link the program at 0x80000000 or give the machine more memory');
+    }
+    const off = Number(addr) - RAM_BASE;
+    this.ram.writeBytes(off, data);
+    // .bss needs no zeroing: RAM reads as zero until written, and loading happens before the program runs.
+  }
+
+  private attachHtif(tohost: bigint, fromhost: bigint | undefined): void {
+    const pa = Number(tohost);
+    if (!this.ram.contains(pa, 8)) return;
+    const ram = this.ram;
+    this.htif = new Htif(pa, fromhost !== undefined && ram.contains(Number(fromhost), 8) ? Number(fromhost) : undefined, {
+      read64: (a) => {
+        const b = ram.readBytes(a - RAM_BASE, 8);
+        return new DataView(b.buffer).getBigUint64(0, true);
+      },
+      write64: (a, v) => {
+        const b = new Uint8Array(8);
+        new DataView(b.buffer).setBigUint64(0, v, true);
+        ram.writeBytes(a - RAM_BASE, b);
+      },
+      exit: (code) => this.finish(code),
+      putchar: (byte) => this.events.emit('output', byte),
+    });
+    ram.pageFlags[(pa - RAM_BASE) >>> 12] |= 2; // PageFlag.Watch
+  }
+
+  private reset(entry: bigint): void {
+    const h = this.hart;
+    h.pc = Number(BigInt.asIntN(64, entry));
+    h.priv = Priv.M;
+    h.setReg(10, BigInt(h.hartId)); // a0 = hart id, a1 = device tree (none yet), as QEMU's boot ROM passes them
+    h.setReg(11, 0n);
+  }
+
+  private finish(code: number): void {
+    this.exitCode = code;
+    this.hart.stopRequested = true;
+    this.events.emit('exit', { code });
+  }
+
+  /**
+   * Runs until the guest exits, or until maxInstructions have retired or trapped.
+   * The same program always stops at the same instruction: time is counted in instructions.
+   */
+  run(maxInstructions = Number.MAX_SAFE_INTEGER): StopReason {
+    const h = this.hart;
+    let steps = 0;
+    while (this.exitCode === undefined) {
+      if (steps >= maxInstructions) return { kind: 'limit' };
+      const n = this.interpret(Math.min(SLICE, maxInstructions - steps));
+      steps += n + h.sliceTraps;
+      this.trapped += h.sliceTraps;
+      if (h.waitForInterrupt) {
+        h.waitForInterrupt = false;
+        // No interrupt source exists yet (the CLINT and PLIC arrive with the full machine): wfi never wakes.
+        if (this.exitCode === undefined) return { kind: 'idle' };
+      }
+    }
+    return { kind: 'exit', code: this.exitCode };
+  }
+
+  /** Executes exactly one instruction (or takes one trap). */
+  step(): void {
+    this.interpret(1);
+    this.trapped += this.hart.sliceTraps;
+  }
+
+  symbolAt(addr: bigint): ElfSymbol | undefined {
+    let best: ElfSymbol | undefined;
+    for (const s of this.symbols) {
+      if ((s.type === 'func' || s.type === 'notype') && s.value <= addr && (!best || s.value > best.value)) best = s;
+    }
+    return best;
+  }
+}
