@@ -158,6 +158,9 @@ export function run(o: RunOptions, stdout: (s: string | Uint8Array) => void, std
   else if (stop.kind === 'limit') {
     stderr(`ringside: stopped after ${m.instructions + m.trapped} instructions (--max-instructions ${o.maxInstructions}) at pc 0x${m.hart.pcBig.toString(16)}; the guest had not exited\n`);
     code = 124;
+  } else if (stop.kind === 'stuck') {
+    stderr(`ringside: the guest is stuck: every instruction traps (${causeName({ cause: stop.cause, interrupt: false })}) and the trap handler at pc 0x${m.hart.pcBig.toString(16)} faults too; is mtvec set?\n`);
+    code = 126;
   } else {
     stderr(`ringside: the guest executed wfi at pc 0x${m.hart.pcBig.toString(16)} with no interrupt that could wake it; stopped\n`);
     code = 125;

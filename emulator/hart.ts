@@ -2,7 +2,7 @@
 // The generated interpreter (interpreter.ts) runs the fast paths inline and calls in here for everything else.
 import { Bus } from './memory/bus';
 import { PAGE_SHIFT, PageFlag, Ram } from './memory/ram';
-import { CSR, CsrFile } from './csr/file';
+import { CSR, CsrFile, CYCLES_PER_TICK, type Clock } from './csr/file';
 import { decode, OP_UNDECODED } from './isa/decode';
 import { AmoOp } from './isa/instructions';
 import { Emitter } from './events';
@@ -43,7 +43,7 @@ export class HartStats {
 
 const TWO32 = 4294967296;
 
-export class Hart {
+export class Hart implements Clock {
   /** Low and high halves of x0..x31; index 32 absorbs writes to x0. */
   readonly L = new Int32Array(33);
   readonly H = new Int32Array(33);
@@ -52,6 +52,10 @@ export class Hart {
   readonly csr: CsrFile;
   /** Instructions retired. Kept exact at slice ends and before each CSR access. */
   retired = 0;
+  /** Cycles spent waiting in wfi (time passes, nothing retires). */
+  idleCycles = 0;
+  /** mtime = cycles / CYCLES_PER_TICK + timeOffset; software may set mtime through the CLINT. */
+  timeOffset = 0;
   /** Exceptions taken during the last interpreter slice (they count toward its budget but do not retire). */
   sliceTraps = 0;
   waitForInterrupt = false;
@@ -73,11 +77,17 @@ export class Hart {
   private resValue = 0n;
 
   constructor(readonly bus: Bus, readonly hartId: number) {
-    this.csr = new CsrFile(hartId);
+    this.csr = new CsrFile(hartId, this);
     this.decoded = new Array(bus.ram.pageFlags.length).fill(undefined);
   }
 
   get ram(): Ram { return this.bus.ram; }
+
+  get cycles(): number { return this.retired + this.idleCycles; }
+
+  mtime(): number { return Math.floor(this.cycles / CYCLES_PER_TICK) + this.timeOffset; }
+
+  setMtime(ticks: number): void { this.timeOffset = ticks - Math.floor(this.cycles / CYCLES_PER_TICK); }
 
   reg(i: number): bigint {
     return BigInt.asUintN(64, (BigInt(this.H[i]) << 32n) | BigInt(this.L[i] >>> 0));
@@ -149,6 +159,26 @@ export class Hart {
     return this.trapAt(Cause.fetchAccess, false, tlo, thi, tlo, thi);
   }
 
+  /**
+   * Takes the highest-priority pending and enabled interrupt, if M-mode interrupts are enabled here
+   * (always below M-mode). Returns true when one was taken; pc is then the handler.
+   */
+  takeInterrupt(): boolean {
+    const c = this.csr;
+    const pending = c.lo[CSR.mip] & c.lo[CSR.mie];
+    if (pending === 0) return false;
+    if (this.priv === Priv.M && ((c.lo[CSR.mstatus] >>> 3) & 1) === 0) return false;
+    const cause = pending & (1 << 11) ? 11 : pending & (1 << 3) ? 3 : 7; // MEI > MSI > MTI
+    this.pc = this.trapAt(cause, true, this.pc % TWO32 | 0, Math.floor(this.pc / TWO32) | 0, 0, 0);
+    return true;
+  }
+
+  /** Sets or clears one interrupt-pending bit driven by a device (mip bits are read-only to software). */
+  setPending(bit: number, on: boolean): void {
+    const c = this.csr;
+    c.lo[CSR.mip] = on ? c.lo[CSR.mip] | (1 << bit) : c.lo[CSR.mip] & ~(1 << bit);
+  }
+
   /** wfi below M-mode traps when mstatus.TW is set (this machine has no S-mode, so U-mode wfi is otherwise allowed). */
   wfiTraps(): boolean {
     return this.priv !== Priv.M && ((this.csr.lo[CSR.mstatus] >>> 21) & 1) === 1;
@@ -167,13 +197,13 @@ export class Hart {
    */
   csrAccess(num: number, kind: 0 | 1 | 2, vlo: number, vhi: number, rd: number, writes: boolean): 0 | 1 | 2 {
     const c = this.csr;
-    if (!c.read(num, this.priv, this.retired)) return 1;
+    if (!c.read(num, this.priv)) return 1;
     if (writes && CsrFile.readOnly(num)) return 1;
     const olo = c.rlo, ohi = c.rhi;
     if (writes) {
       let nlo = vlo, nhi = vhi;
       if (kind === 1) { nlo = olo | vlo; nhi = ohi | vhi; } else if (kind === 2) { nlo = olo & ~vlo; nhi = ohi & ~vhi; }
-      c.write(num, nlo, nhi, this.retired);
+      c.write(num, nlo, nhi);
     }
     this.L[rd] = olo;
     this.H[rd] = ohi;
@@ -217,7 +247,7 @@ export class Hart {
     return true;
   }
 
-  /** Stores that missed the RAM fast path. Returns 0 done, 1 fault, 2 done and the machine must stop. */
+  /** Stores that missed the RAM fast path. Returns 0 done, 1 fault, 2 done and the slice must end. */
   storeSlow(lo: number, hi: number, bytes: 1 | 2 | 4 | 8, vlo: number, vhi: number): 0 | 1 | 2 {
     const pa = this.physical(lo, hi);
     if (pa >= 0 && this.ram.contains(pa, bytes)) {
@@ -229,7 +259,7 @@ export class Hart {
     if (!dev) { this.fault(Cause.storeAccess, lo, hi); return 1; }
     const off = pa - dev.base;
     if (bytes === 8) { dev.device.write(off, 4, vlo); dev.device.write(off + 4, 4, vhi); } else dev.device.write(off, bytes, vlo);
-    return this.stopRequested ? 2 : 0;
+    return 2; // a device write may raise an interrupt or stop the machine: end the slice
   }
 
   /**
@@ -274,7 +304,9 @@ export class Hart {
     switch (op) {
       case AmoOp.lr: this.resValid = true; this.resAddr = pa; this.resValue = old; break;
       case AmoOp.sc: {
-        const ok = this.resValid && this.resAddr === pa && this.resValue === old;
+        // As QEMU does: the reservation holds if memory still has the value LR loaded, compared at the SC's width
+        // (so lr.d then sc.w at the same address succeeds: the 8-byte reservation set covers the word).
+        const ok = this.resValid && this.resAddr === pa && BigInt.asIntN(bytes * 8, this.resValue) === old;
         this.resValid = false;
         result = ok ? 0n : 1n;
         if (ok) store = src;

@@ -128,7 +128,8 @@ let factory: ((m: Hart, A: unknown, Z8in: Uint8Array) => RunFunction) | undefine
 /** Compiles (once per process) and binds the interpreter to a hart. */
 export function compileInterpreter(hart: Hart): RunFunction {
   factory ??= new Function('m', 'A', 'Z8in', source()) as unknown as typeof factory;
-  return factory!(hart, A, Ram.zero8);
+  // A plain object, not the module namespace: its getters would keep V8 from inlining the helpers (measured: 65 → 102 MIPS on CRC).
+  return factory!(hart, { ...A }, Ram.zero8);
 }
 
 /** The generated source, for inspection and tests. */

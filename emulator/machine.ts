@@ -7,12 +7,15 @@ import { compileInterpreter, type RunFunction } from './interpreter';
 import { Uart16550 } from './devices/uart16550';
 import { TestFinisher } from './devices/test-finisher';
 import { Htif } from './devices/htif';
+import { Clint, CLINT_SIZE } from './devices/clint';
+import { CYCLES_PER_TICK } from './csr/file';
 import { Emitter } from './events';
 import { isElf, parseElf, type ElfImage, type ElfSymbol } from './loader/elf';
 
 export const RAM_BASE = 0x8000_0000;
 export const UART_BASE = 0x1000_0000;
 export const FINISHER_BASE = 0x10_0000;
+export const CLINT_BASE = 0x200_0000;
 export const DEFAULT_MEMORY = 128 * 1024 * 1024;
 export const MAX_MEMORY = 2 * 1024 * 1024 * 1024;
 
@@ -27,7 +30,9 @@ export type StopReason =
   | { kind: 'exit'; code: number }
   | { kind: 'limit' }
   /** wfi with interrupts that can never arrive: the guest would sleep forever. */
-  | { kind: 'idle' };
+  | { kind: 'idle' }
+  /** Every instruction of a whole slice trapped: the trap handler itself faults (mtvec unset or not memory). */
+  | { kind: 'stuck'; cause: number };
 
 export interface MachineEvents {
   /** Console bytes from the UART or HTIF. */
@@ -43,6 +48,7 @@ export class Machine {
   readonly bus: Bus;
   readonly hart: Hart;
   readonly uart: Uart16550;
+  readonly clint: Clint;
   readonly events = new Emitter<MachineEvents>();
   symbols: ElfSymbol[] = [];
   exitCode: number | undefined;
@@ -62,6 +68,9 @@ export class Machine {
     this.uart = new Uart16550((b) => this.events.emit('output', b));
     this.bus.map(UART_BASE, 0x100, this.uart);
     this.bus.map(FINISHER_BASE, 0x1000, new TestFinisher((code) => this.finish(code)));
+    const hart = this.hart;
+    this.clint = new Clint(1, { now: () => hart.mtime(), setNow: (t) => hart.setMtime(t) });
+    this.bus.map(CLINT_BASE, CLINT_SIZE, this.clint);
     this.hart.onWatchedStore = (pa, bytes) => this.htif?.onStore(pa, bytes) ?? false;
     this.interpret = compileInterpreter(this.hart);
   }
@@ -75,6 +84,7 @@ export class Machine {
   load(bytes: Uint8Array, loadAddress?: bigint): void {
     if (loadAddress !== undefined) {
       this.place(loadAddress, bytes, BigInt(bytes.length), 'raw image');
+      this.checkEntry(loadAddress);
       this.reset(loadAddress);
       return;
     }
@@ -83,7 +93,8 @@ export class Machine {
   }
 
   loadImage(image: ElfImage): void {
-    image.segments.forEach((s, i) => this.place(s.paddr, s.data, s.memsz, `segment ${i}`));
+    image.segments.forEach((s) => this.place(s.paddr, s.data, s.memsz, `segment ${s.index}`));
+    this.checkEntry(image.entry);
     this.symbols = image.symbols;
     const tohost = image.symbols.find((s) => s.name === 'tohost');
     if (tohost) this.attachHtif(tohost.value, image.symbols.find((s) => s.name === 'fromhost')?.value);
@@ -101,6 +112,12 @@ export class Machine {
     const off = Number(addr) - RAM_BASE;
     this.ram.writeBytes(off, data);
     // .bss needs no zeroing: RAM reads as zero until written, and loading happens before the program runs.
+  }
+
+  private checkEntry(entry: bigint): void {
+    if (entry < BigInt(RAM_BASE) || entry >= BigInt(RAM_BASE + this.ram.size)) {
+      throw new LoadError(`entry point 0x${entry.toString(16)} is outside RAM (0x${RAM_BASE.toString(16)}..0x${(RAM_BASE + this.ram.size).toString(16)}); link the program at 0x80000000`);
+    }
   }
 
   private attachHtif(tohost: bigint, fromhost: bigint | undefined): void {
@@ -146,22 +163,51 @@ export class Machine {
     let steps = 0;
     while (this.exitCode === undefined) {
       if (steps >= maxInstructions) return { kind: 'limit' };
-      const n = this.interpret(Math.min(SLICE, maxInstructions - steps));
+      this.deliverInterrupts();
+      const n = this.interpret(Math.min(SLICE, maxInstructions - steps, this.cyclesUntilTimer()));
       steps += n + h.sliceTraps;
       this.trapped += h.sliceTraps;
-      if (h.waitForInterrupt) {
-        h.waitForInterrupt = false;
-        // No interrupt source exists yet (the CLINT and PLIC arrive with the full machine): wfi never wakes.
-        if (this.exitCode === undefined) return { kind: 'idle' };
-      }
+      if (n === 0 && h.sliceTraps >= SLICE) return { kind: 'stuck', cause: h.csr.lo[0x342] };
+      if (h.waitForInterrupt && !this.sleep()) return { kind: 'idle' };
     }
     return { kind: 'exit', code: this.exitCode };
   }
 
-  /** Executes exactly one instruction (or takes one trap). */
+  /** Executes exactly one instruction (or takes one trap, or an interrupt that is due). */
   step(): void {
+    this.deliverInterrupts();
     this.interpret(1);
     this.trapped += this.hart.sliceTraps;
+    if (this.hart.waitForInterrupt) this.sleep();
+  }
+
+  /** Updates mip from the CLINT and takes a pending interrupt if one is enabled. */
+  private deliverInterrupts(): void {
+    const h = this.hart;
+    h.setPending(3, this.clint.msip[0] !== 0);
+    h.setPending(7, h.mtime() >= this.clint.mtimecmp[0]);
+    h.takeInterrupt();
+  }
+
+  /** Slices end exactly when mtime reaches mtimecmp, so timer interrupts arrive at a deterministic instruction. */
+  private cyclesUntilTimer(): number {
+    const h = this.hart, cmp = this.clint.mtimecmp[0];
+    if (cmp === Infinity || h.mtime() >= cmp) return SLICE;
+    return Math.max(1, (cmp - h.timeOffset) * CYCLES_PER_TICK - h.cycles);
+  }
+
+  /**
+   * wfi: advance time to the next timer event, without retiring instructions. Returns false when
+   * nothing could ever wake the hart (no timer armed and enabled in mie).
+   */
+  private sleep(): boolean {
+    const h = this.hart;
+    h.waitForInterrupt = false;
+    if (this.exitCode !== undefined) return true;
+    const timerEnabled = ((h.csr.lo[0x304] >>> 7) & 1) === 1;
+    if (!timerEnabled || this.clint.mtimecmp[0] === Infinity) return false;
+    h.idleCycles += this.cyclesUntilTimer();
+    return true;
   }
 
   symbolAt(addr: bigint): ElfSymbol | undefined {

@@ -8,8 +8,16 @@ export const CSR = {
   mcycle: 0xb00, minstret: 0xb02, cycle: 0xc00, time: 0xc01, instret: 0xc02,
 } as const;
 
-/** Instructions retired per tick of the 10 MHz timebase: the machine is modelled as 1 GHz, one instruction per cycle. */
-export const INSTRUCTIONS_PER_TICK = 100;
+/** Cycles per tick of the 10 MHz timebase: the machine is modelled as 1 GHz, one instruction per cycle. */
+export const CYCLES_PER_TICK = 100;
+
+/** The hart's notion of time: instructions retired, and cycles (retired plus cycles spent idle in wfi). */
+export interface Clock {
+  readonly retired: number;
+  readonly cycles: number;
+  /** mtime in ticks of the timebase. */
+  mtime(): number;
+}
 
 export class CsrFile {
   readonly lo = new Int32Array(4096);
@@ -24,7 +32,7 @@ export class CsrFile {
   rlo = 0;
   rhi = 0;
 
-  constructor(hartId: number) {
+  constructor(hartId: number, private readonly clock: Clock) {
     for (const def of csrTable) {
       this.exists[def.num] = 1;
       this.maskLo[def.num] = Number(BigInt.asIntN(32, def.writable));
@@ -52,12 +60,12 @@ export class CsrFile {
    * Reads num at privilege priv into rlo/rhi. Returns false when the access is illegal
    * (no such CSR, too little privilege, or a counter U-mode may not read).
    */
-  read(num: number, priv: number, retired: number): boolean {
+  read(num: number, priv: number): boolean {
     if (!this.allowed(num, priv)) return false;
     switch (num) {
-      case CSR.mcycle: case CSR.cycle: return this.setResult(BigInt(retired) + this.cycleOffset);
-      case CSR.minstret: case CSR.instret: return this.setResult(BigInt(retired) + this.instretOffset);
-      case CSR.time: return this.setResult(BigInt(Math.floor(retired / INSTRUCTIONS_PER_TICK)));
+      case CSR.mcycle: case CSR.cycle: return this.setResult(BigInt(this.clock.cycles) + this.cycleOffset);
+      case CSR.minstret: case CSR.instret: return this.setResult(BigInt(this.clock.retired) + this.instretOffset);
+      case CSR.time: return this.setResult(BigInt(this.clock.mtime()));
     }
     this.rlo = this.lo[num];
     this.rhi = this.hi[num];
@@ -65,11 +73,11 @@ export class CsrFile {
   }
 
   /** Writes (lo, hi) through the CSR's WARL rules. The caller has already checked read-only-ness and privilege. */
-  write(num: number, lo: number, hi: number, retired: number): void {
+  write(num: number, lo: number, hi: number): void {
     switch (num) {
       // The written value is what the next instruction sees: this instruction's own retirement does not count.
-      case CSR.mcycle: this.cycleOffset = toBig(lo, hi) - BigInt(retired + 1); return;
-      case CSR.minstret: this.instretOffset = toBig(lo, hi) - BigInt(retired + 1); return;
+      case CSR.mcycle: this.cycleOffset = toBig(lo, hi) - BigInt(this.clock.cycles + 1); return;
+      case CSR.minstret: this.instretOffset = toBig(lo, hi) - BigInt(this.clock.retired + 1); return;
       case CSR.mtvec: if ((lo & 3) >= 2) return; break;
       case CSR.mstatus: {
         const mpp = (lo >>> 11) & 3;

@@ -74,6 +74,12 @@ export const csrTable: CsrDef[] = [
   },
   { num: 0x343, name: 'mtval', desc: 'trap value: faulting address or instruction bits', group: 'machine', writable: ~0n },
   { num: 0x344, name: 'mip', desc: 'machine interrupt pending', group: 'machine', writable: 0n, fields: INTERRUPT_FIELDS },
+  { num: 0x30a, name: 'menvcfg', desc: 'machine environment configuration for U-mode', group: 'machine', writable: 1n,
+    fields: [{ name: 'FIOM', lsb: 0, width: 1, desc: 'fence of I/O implies memory' }] },
+  { num: 0x320, name: 'mcountinhibit', desc: 'stops counters (hardwired 0 here: counters always count)', group: 'counters', writable: 0n },
+  // No PMP entries yet: the spec then has every PMP CSR exist and read as zero.
+  ...range(0, 7).map((i): CsrDef => ({ num: 0x3a0 + 2 * i, name: `pmpcfg${2 * i}`, desc: 'PMP configuration (no PMP entries: reads 0)', group: 'machine', writable: 0n })),
+  ...range(0, 63).map((i): CsrDef => ({ num: 0x3b0 + i, name: `pmpaddr${i}`, desc: 'PMP address (no PMP entries: reads 0)', group: 'machine', writable: 0n })),
   counter(0xb00, 'mcycle', 'cycles (one per retired instruction: time is deterministic)', 'counters'),
   counter(0xb02, 'minstret', 'instructions retired', 'counters'),
   counter(0xc00, 'cycle', 'user view of mcycle', 'user'),

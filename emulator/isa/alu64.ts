@@ -21,6 +21,10 @@ export function toBig(lo: number, hi: number): bigint {
   return (BigInt(hi) << 32n) | BigInt(lo >>> 0);
 }
 
+export function toUnsignedBig(lo: number, hi: number): bigint {
+  return BigInt.asUintN(64, toBig(lo, hi));
+}
+
 export function setBig(L: Int32Array, H: Int32Array, rd: number, v: bigint): void {
   L[rd] = Number(BigInt.asIntN(32, v));
   H[rd] = Number(BigInt.asIntN(32, v >> 32n));
@@ -117,7 +121,7 @@ export function divu(L: Int32Array, H: Int32Array, rd: number, al: number, ah: n
     setNumber(L, H, rd, Math.floor(((ah >>> 0) * 4294967296 + (al >>> 0)) / ((bh >>> 0) * 4294967296 + (bl >>> 0))));
     return;
   }
-  setBig(L, H, rd, toBig(al, ah) / toBig(bl, bh));
+  setBig(L, H, rd, toUnsignedBig(al, ah) / toUnsignedBig(bl, bh));
 }
 
 export function rem(L: Int32Array, H: Int32Array, rd: number, al: number, ah: number, bl: number, bh: number): void {
@@ -133,7 +137,7 @@ export function remu(L: Int32Array, H: Int32Array, rd: number, al: number, ah: n
     setNumber(L, H, rd, ((ah >>> 0) * 4294967296 + (al >>> 0)) % ((bh >>> 0) * 4294967296 + (bl >>> 0)));
     return;
   }
-  setBig(L, H, rd, toBig(al, ah) % toBig(bl, bh));
+  setBig(L, H, rd, toUnsignedBig(al, ah) % toUnsignedBig(bl, bh));
 }
 
 /** 32-bit signed division results, sign-extended (divw/remw). */

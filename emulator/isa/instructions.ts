@@ -129,7 +129,7 @@ export const instructions: InstructionRow[] = [
   { name: 'fence.tso', mask: 0xfff0707f, match: 0x8330000f, format: 'NONE', operands: '', ext: 'I', pg: 'innocuous', summary: 'order loads/stores (TSO)', exec: `` },
   { name: 'fence', mask: I, match: 0x0f, format: 'FENCE', operands: 'pred,succ', ext: 'I', pg: 'innocuous', summary: 'order memory accesses (a no-op on one in-order hart)', exec: `` },
   { name: 'ecall', mask: SYS, match: 0x73, format: 'NONE', operands: '', ext: 'I', pg: 'innocuous', summary: 'environment call: traps to a more privileged mode by design', exec: `TRAP(8 + m.priv, 0, 0);` },
-  { name: 'ebreak', mask: SYS, match: 0x100073, format: 'NONE', operands: '', ext: 'I', pg: 'innocuous', summary: 'breakpoint exception', exec: `TRAP(3, pc % 4294967296 | 0, Math.floor(pc / 4294967296) | 0);` },
+  { name: 'ebreak', mask: SYS, match: 0x100073, format: 'NONE', operands: '', ext: 'I', pg: 'innocuous', summary: 'breakpoint exception (mtval = 0, as QEMU reports it)', exec: `TRAP(3, 0, 0);` },
   // Zifencei
   { name: 'fence.i', mask: I, match: 0x100f, format: 'NONE', operands: '', ext: 'Zifencei', pg: 'innocuous', summary: 'synchronise instruction fetch with earlier stores', exec: `m.fenceI();` },
   // Zicsr

@@ -4,6 +4,8 @@
 export class ElfError extends Error {}
 
 export interface ElfSegment {
+  /** Index of its program header, as readelf numbers segments. */
+  index: number;
   /** Physical load address (p_paddr), as QEMU's loader uses. */
   paddr: bigint;
   vaddr: bigint;
@@ -73,7 +75,7 @@ function readSegments(bytes: Uint8Array, dv: DataView): ElfSegment[] {
       throw new ElfError(`truncated or corrupt ELF: segment ${i} needs file bytes ${offset}..${offset + filesz} but the file has ${bytes.length}`);
     }
     if (memsz < filesz) throw new ElfError(`corrupt ELF: segment ${i} has p_memsz ${memsz} smaller than p_filesz ${filesz}`);
-    out.push({ paddr, vaddr, memsz, flags: dv.getUint32(p + 4, true), data: bytes.subarray(Number(offset), Number(offset + filesz)) });
+    out.push({ index: i, paddr, vaddr, memsz, flags: dv.getUint32(p + 4, true), data: bytes.subarray(Number(offset), Number(offset + filesz)) });
   }
   if (out.length === 0) throw new ElfError('ELF has no loadable (PT_LOAD) segments');
   return out;

@@ -1,0 +1,167 @@
+// `npm run bench`: guest MIPS of Ringside's machine on the workloads in bench/workloads, and,
+// where QEMU is installed, QEMU's on the same ELF files in the same run (default TCG and
+// `-icount shift=0`, the deterministic mode that is the fair comparison for Ringside).
+//
+// Each workload is built with the examples' runtime and flags (test/support/toolchain.ts) into
+// .cache/. Ringside runs in-process through the Machine API and only m.run() is timed; QEMU runs
+// as a process and its start-up time (measured on a program that exits at once) is subtracted.
+// Every figure is the best of RUNS runs. The checksum line each workload prints must be the same
+// on both machines.
+//
+// Options: --runs N (default 3), --only NAME[,NAME...], --no-qemu.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { Machine } from '../emulator/machine';
+import { CC, QEMU, REPO_ROOT, buildCCached, hasTool, qemuArgs, requireTool, tempDir } from '../test/support/toolchain';
+
+const WORKLOADS = ['crc32', 'sieve', 'mix'];
+/** The issue's target for the interpreter tier, on the CRC workload. */
+const TARGET_MIPS = { workload: 'crc32', mips: 150 };
+
+interface Options { runs: number; only?: string[]; qemu: boolean }
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { runs: 3, qemu: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--runs') o.runs = Math.max(1, Number(argv[++i]) | 0);
+    else if (a === '--only') o.only = (argv[++i] ?? '').split(',');
+    else if (a === '--no-qemu') o.qemu = false;
+    else throw new Error(`bench: unknown option '${a}' (options: --runs N, --only NAME,..., --no-qemu)`);
+  }
+  return o;
+}
+
+interface RingsideRun { seconds: number; instructions: number; output: string; exitCode: number | undefined }
+
+/** Runs an ELF in-process; only m.run() is timed. */
+function runRingside(elf: Uint8Array): RingsideRun {
+  const m = new Machine();
+  m.load(elf);
+  const out: number[] = [];
+  m.events.on('output', (b) => { out.push(b); });
+  const t0 = process.hrtime.bigint();
+  const stop = m.run();
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return {
+    seconds,
+    instructions: m.instructions,
+    output: Buffer.from(out).toString('latin1'),
+    exitCode: stop.kind === 'exit' ? stop.code : undefined,
+  };
+}
+
+interface QemuRun { seconds: number; output: string; exitCode: number }
+
+function runQemuTimed(elf: string, icount: boolean): QemuRun {
+  // The console goes to a file (see qemuArgs): QEMU drops output written to a full pipe.
+  const dir = tempDir('ringside-bench-');
+  const consoleFile = path.join(dir, 'console.txt');
+  const args = qemuArgs(elf, { machine: 'virt', extraArgs: icount ? ['-icount', 'shift=0'] : [] }, consoleFile);
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(QEMU, args, { encoding: 'latin1', stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const output = fs.existsSync(consoleFile) ? fs.readFileSync(consoleFile, 'latin1') : '';
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (r.error || r.signal) throw new Error(`bench: ${QEMU} failed on ${elf}: ${r.error?.message ?? r.signal}\n${r.stderr}`);
+  return { seconds, output, exitCode: r.status ?? -1 };
+}
+
+function best<T extends { seconds: number }>(runs: number, f: () => T): T {
+  let b: T | undefined;
+  for (let i = 0; i < runs; i++) {
+    const r = f();
+    if (!b || r.seconds < b.seconds) b = r;
+  }
+  return b!;
+}
+
+const fmt = (v: number | undefined, digits = 1) => (v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(digits));
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r, i) => {
+    const line = r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+    return i === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
+  }).join('\n');
+}
+
+function cpuModel(): string {
+  try {
+    return /^model name\s*:\s*(.*)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? os.cpus()[0]?.model ?? 'unknown';
+  } catch {
+    return os.cpus()[0]?.model ?? 'unknown';
+  }
+}
+
+function main(): void {
+  const o = parseArgs(process.argv.slice(2));
+  requireTool(CC);
+  const names = o.only ?? WORKLOADS;
+  for (const n of names) if (!WORKLOADS.includes(n)) throw new Error(`bench: no workload '${n}' (workloads: ${WORKLOADS.join(', ')})`);
+  const withQemu = o.qemu && hasTool(QEMU);
+
+  console.log(`Ringside benchmark — ${new Date().toISOString()}`);
+  console.log(`machine: ${os.cpus().length} CPUs, ${cpuModel()}; node ${process.version}; best of ${o.runs} runs`);
+  if (!withQemu) console.log(o.qemu ? `(${QEMU} not found: install qemu-system-misc for the QEMU comparison)` : '(QEMU comparison skipped: --no-qemu)');
+
+  let startup = { plain: 0, icount: 0 };
+  if (withQemu) {
+    const empty = buildCCached('bench-empty', ['bench/workloads/empty.c']);
+    startup = {
+      plain: best(o.runs, () => runQemuTimed(empty, false)).seconds,
+      icount: best(o.runs, () => runQemuTimed(empty, true)).seconds,
+    };
+    console.log(`QEMU start-up (subtracted): ${fmt(startup.plain * 1000, 0)} ms default, ${fmt(startup.icount * 1000, 0)} ms with -icount shift=0`);
+  }
+  console.log('');
+
+  const rows = [['workload', 'instructions', 'Ringside s', 'Ringside MIPS', ...(withQemu ? ['QEMU MIPS', 'QEMU icount MIPS', 'vs QEMU', 'vs icount'] : []), 'checksum']];
+  let failed = false;
+  for (const name of names) {
+    const elfPath = buildCCached(`bench-${name}`, [`bench/workloads/${name}.c`]);
+    const elf = fs.readFileSync(elfPath);
+    process.stderr.write(`running ${name} (${path.relative(REPO_ROOT, elfPath)})...\n`);
+    const ours = best(o.runs, () => runRingside(elf));
+    const mips = ours.instructions / ours.seconds / 1e6;
+    const checksum = ours.output.trim();
+    if (ours.exitCode !== 0) {
+      console.error(`bench: ${name} exited with ${ours.exitCode ?? 'no exit'} on Ringside; output:\n${ours.output}`);
+      failed = true;
+    }
+    const row = [name, `${fmt(ours.instructions / 1e6, 1)} M`, fmt(ours.seconds, 2), fmt(mips)];
+    if (withQemu) {
+      const plain = best(o.runs, () => runQemuTimed(elfPath, false));
+      const icount = best(o.runs, () => runQemuTimed(elfPath, true));
+      for (const [what, r] of [['QEMU', plain], ['QEMU -icount', icount]] as const) {
+        if (r.output.trim() !== checksum || r.exitCode !== 0) {
+          console.error(`bench: ${name}: ${what} printed ${JSON.stringify(r.output.trim())} (exit ${r.exitCode}), Ringside ${JSON.stringify(checksum)}`);
+          failed = true;
+        }
+      }
+      // QEMU retires the same instructions (same binary, same deterministic program).
+      const qMips = ours.instructions / Math.max(plain.seconds - startup.plain, 1e-6) / 1e6;
+      const iMips = ours.instructions / Math.max(icount.seconds - startup.icount, 1e-6) / 1e6;
+      row.push(fmt(qMips, 0), fmt(iMips, 0), `${fmt(mips / qMips, 3)}×`, `${fmt(mips / iMips, 3)}×`);
+    }
+    row.push(checksum.replace(/^.*?:\s*/, ''));
+    rows.push(row);
+    if (name === TARGET_MIPS.workload) {
+      process.stderr.write(`${name}: ${fmt(mips)} MIPS (target ≥ ${TARGET_MIPS.mips})\n`);
+    }
+  }
+  console.log(table(rows));
+  const crc = rows.find((r) => r[0] === TARGET_MIPS.workload);
+  if (crc) {
+    const mips = Number(crc[3]);
+    console.log(`\ntarget: interpreter ≥ ${TARGET_MIPS.mips} guest MIPS on ${TARGET_MIPS.workload}: ${mips >= TARGET_MIPS.mips ? 'met' : 'NOT met'} (${crc[3]})`);
+  }
+  if (failed) {
+    console.error('bench: checksums or exit codes disagree (see above)');
+    process.exitCode = 1;
+  }
+}
+
+main();

@@ -1,0 +1,47 @@
+// Shared by the differential tests: build a fixture-style program, run it in QEMU and in Ringside.
+// QEMU is configured as the same ISA Ringside implements, so any difference is ours to explain.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Machine } from '../../emulator/machine';
+import { assembleAndLink, runQemu, REPO_ROOT, type GuestResult } from '../support/toolchain';
+
+export const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures');
+
+/**
+ * QEMU's CPU with Ringside's extensions: RV64IMAC, Zicsr, Zifencei, M and U modes, no S, F, D, H or V.
+ * (This changes when the machine grows S-mode and F/D.)
+ */
+export const QEMU_CPU = 'rv64,s=off,f=off,d=off,h=off,v=off';
+
+/** Assembles fixture-convention source text (it may `.include "common.inc"`) into an ELF. */
+export function buildFixture(source: string, outElf: string): string {
+  return assembleAndLink(source, outElf, {
+    asFlags: ['-march=rv64imac_zicsr_zifencei', '-I', FIXTURES],
+    ldFlags: ['-T', path.join(FIXTURES, 'link.ld')],
+  });
+}
+
+export function runInQemu(elf: string): GuestResult {
+  return runQemu(elf, { machine: 'spike', cpu: QEMU_CPU, timeoutMs: 30_000 });
+}
+
+/** Runs an ELF in-process on Ringside's machine (the same code path as `ringside run`, minus the process). */
+export function runInRingside(elf: string, maxInstructions = 50_000_000): GuestResult {
+  const m = new Machine();
+  m.load(fs.readFileSync(elf));
+  const out: number[] = [];
+  m.events.on('output', (b) => out.push(b));
+  const stop = m.run(maxInstructions);
+  const stdout = Buffer.from(out).toString('latin1');
+  if (stop.kind === 'exit') return { stdout, stderr: '', exitCode: stop.code };
+  return { stdout, stderr: `stopped: ${stop.kind}`, exitCode: { limit: 124, idle: 125, stuck: 126 }[stop.kind] };
+}
+
+/** The first line where two outputs differ, for a readable assertion message. */
+export function firstDifference(a: string, b: string): string {
+  const la = a.split('\n'), lb = b.split('\n');
+  for (let i = 0; i < Math.max(la.length, lb.length); i++) {
+    if (la[i] !== lb[i]) return `line ${i + 1}:\n  QEMU:     ${la[i] ?? '(end of output)'}\n  Ringside: ${lb[i] ?? '(end of output)'}`;
+  }
+  return 'outputs are identical';
+}
