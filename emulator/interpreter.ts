@@ -32,9 +32,10 @@ function expandCalls(code: string, name: string, expand: (args: string[]) => str
   return out + code.slice(i);
 }
 
+/** Effective address as exact 32-bit halves, and its RAM offset (meaningful when ahi is 0), in int32 arithmetic only. */
 function address(): string {
-  return `const _s = (L[rs1] >>> 0) + (imm >>> 0), alo = _s | 0, ahi = (H[rs1] + (imm >> 31) + (_s > 4294967295 ? 1 : 0)) | 0;
-    const off = ahi === 0 ? (alo >>> 0) - RB : -1;`;
+  return `const _b = L[rs1], alo = (_b + imm) | 0, ahi = (H[rs1] + (imm >> 31) + ((alo >>> 0) < (_b >>> 0) ? 1 : 0)) | 0;
+    const off = (alo - RBI) | 0;`;
 }
 
 function loadCode(bytes: number, signed: boolean): string {
@@ -46,7 +47,7 @@ function loadCode(bytes: number, signed: boolean): string {
   };
   const high = bytes === 8 ? '' : signed ? 'H[rd] = L[rd] >> 31;' : 'H[rd] = 0;';
   return `{ ${address()}
-    if (off >= 0 && off < RS && (off & ${bytes - 1}) === 0) { ${fast[bytes]} ${high} }
+    if (ahi === 0 && (off >>> 0) < RS && (off & ${bytes - 1}) === 0) { ${fast[bytes]} ${high} }
     else if (!m.loadSlow(alo, ahi, ${bytes}, ${signed}, rd)) TRAP(m.faultCause, m.faultLo, m.faultHi); }`;
 }
 
@@ -58,7 +59,7 @@ function storeCode(bytes: number): string {
     8: `const ch = M32[c], i = (off & 65535) >>> 2; ch[i] = L[rs2]; ch[i + 1] = H[rs2];`,
   };
   return `{ ${address()}
-    if (off >= 0 && off < RS && (off & ${bytes - 1}) === 0) {
+    if (ahi === 0 && (off >>> 0) < RS && (off & ${bytes - 1}) === 0) {
       const c = off >>> 16; if (M8[c] === Z8) ram.allocate(c);
       ${fast[bytes]}
       if (PF[off >>> 12] !== 0 && m.storeNotify(off, ${bytes})) END;
@@ -69,14 +70,25 @@ function storeCode(bytes: number): string {
     } }`;
 }
 
+/**
+ * Continue at an absolute address. o stays an int32: inside the current page it is the new offset; otherwise
+ * pageBase moves so that pageBase + o is still the exact target and o = 8192 forces a page lookup.
+ */
+function jumpTo(target: string): string {
+  return `{ const _t = ${target}, _d = _t - pageBase; if (_d >= 0 && _d < 4096) o = _d | 0; else { pageBase = _t - 8192; o = 8192; } }`;
+}
+
 /** The JavaScript for one opcode's case body. */
 export function caseBody(op: Opcode): string {
   const sem = op.semantics, len = op.length;
   let code = sem.exec;
   code = expandCalls(code, 'LOAD', ([b, s]) => loadCode(Number(b), s === 'true'));
   code = expandCalls(code, 'STORE', ([b]) => storeCode(Number(b)));
-  code = expandCalls(code, 'TRAP', ([c, lo, hi]) => `{ pc = m.exception(${c}, ${lo}, ${hi}, pc); t++; continue outer; }`);
-  code = code.replace(/\bEND\b/g, sem.jumps ? '{ n++; break outer; }' : `{ pc += ${len}; n++; break outer; }`);
+  code = expandCalls(code, 'TRAP', ([c, lo, hi]) => `{ ${jumpTo(`m.exception(${c}, ${lo}, ${hi}, pageBase + o)`)} t++; continue outer; }`);
+  code = expandCalls(code, 'JUMP_REL', ([d]) => `o += ${d};`);
+  code = expandCalls(code, 'JUMP', ([a]) => jumpTo(a));
+  code = code.replace(/\bPC\b/g, '(pageBase + o)');
+  code = code.replace(/\bEND\b/g, sem.jumps ? '{ n++; break outer; }' : `{ o += ${len}; n++; break outer; }`);
   code = code.replace(/\bRETIRED\b/g, '(base + n)').replace(/\bLEN\b/g, String(len));
   const fields: string[] = [];
   if (/\brd\b/.test(code)) fields.push('rd = (w >>> 10) & 63');
@@ -85,7 +97,7 @@ export function caseBody(op: Opcode): string {
   if (/\bimm\b/.test(code)) fields.push(`imm = P[si + 1]`);
   if (/\braw\b/.test(code)) fields.push(`raw = P[si + 2]`);
   const decl = fields.length ? `const ${fields.join(', ')};` : '';
-  return `${decl}\n${code}\n${sem.jumps ? '' : `pc += ${len};`}`;
+  return `${decl}\n${code}\n${sem.jumps ? '' : `o += ${len};`}`;
 }
 
 function source(): string {
@@ -93,29 +105,33 @@ function source(): string {
   return `
   const L = m.L, H = m.H, ram = m.ram;
   const M8 = ram.c8, M16 = ram.c16, M32 = ram.c32, PF = ram.pageFlags, Z8 = Z8in;
-  const RB = ram.base, RS = ram.size;
+  const RS = ram.size, RBI = ram.base | 0;
   const NO_PAGE = new Int32Array(${SLOT_WORDS});
+  // The pc is pageBase (a number: any 64-bit address) + o (an int32 offset into the current page), so the
+  // common case of straight-line code and in-page branches is integer arithmetic only.
   return function run(budget) {
-    let pc = m.pc, n = 0, t = 0, P = NO_PAGE, pageBase = -Infinity, pageOff = 0;
+    let n = 0, t = 0, P = NO_PAGE, pageBase = m.pc - 8192, pageOff = 0, o = 8192;
     const base = m.retired;
     outer: while (n + t < budget) {
-      let o = pc - pageBase;
-      if (!(o >= 0 && o < 4096)) {
+      if ((o >>> 0) >= 4096) {
+        const pc = pageBase + o;
         const page = m.fetchPage(pc);
-        if (page === undefined) { pc = m.exception(1, pc % 4294967296 | 0, Math.floor(pc / 4294967296) | 0, pc); t++; continue; }
-        P = page; pageBase = pc - pc % 4096; pageOff = pageBase - RB; o = pc - pageBase;
+        if (page === undefined) {
+          ${jumpTo('m.exception(1, pc % 4294967296 | 0, Math.floor(pc / 4294967296) | 0, pc)')} t++; continue;
+        }
+        P = page; o = (pc % 4096) | 0; pageBase = pc - o; pageOff = pageBase - ram.base;
       }
-      const si = (o >>> 1) * ${SLOT_WORDS};
+      const si = (o >> 1) * ${SLOT_WORDS};
       const w = P[si];
       switch (w & 1023) {
         case 0:
-          if (!m.decodeSlot(P, pageOff + o)) { pc = m.exception(m.faultCause, m.faultLo, m.faultHi, pc); t++; }
+          if (!m.decodeSlot(P, pageOff + o)) { ${jumpTo('m.exception(m.faultCause, m.faultLo, m.faultHi, pageBase + o)')} t++; }
           continue;
         ${cases}
       }
       n++;
     }
-    m.pc = pc;
+    m.pc = pageBase + o;
     m.retired = base + n;
     m.sliceTraps = t;
     return n;

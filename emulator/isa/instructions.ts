@@ -15,7 +15,8 @@ export type PgClass = 'innocuous' | 'privileged' | 'sensitive' | 'csr';
  * `exec` is a JavaScript statement list compiled into the interpreter's dispatch switch. In scope:
  *   L, H     Int32Array low / high halves of x0..x31 (index 32 is a sink for writes to x0)
  *   rd, rs1, rs2, imm   decoded operands (compressed rows see their expansion's operands)
- *   pc       this instruction's address (a number); rows with `jumps` assign the next pc
+ *   PC       this instruction's address (a number)
+ *   JUMP(a)  continue at address a; JUMP_REL(d): continue at PC + d (rows that jump set `jumps`)
  *   LEN      instruction length in bytes (2 or 4), a literal
  *   raw      the instruction's bits
  *   m        the hart (memory, CSRs, traps); A  alu64 helpers; MEM  RAM fast-path macros (see interpreter)
@@ -46,12 +47,12 @@ export interface CompressedRow extends Omit<InstructionRow, 'exec' | 'ext' | 'pg
 
 // ---- semantics builders: families share one template ----
 
-const addImm = `const s = (L[rs1] >>> 0) + (imm >>> 0); H[rd] = (H[rs1] + (imm >> 31) + (s > 4294967295 ? 1 : 0)) | 0; L[rd] = s | 0;`;
+const addImm = `const a = L[rs1], r = (a + imm) | 0; H[rd] = (H[rs1] + (imm >> 31) + ((r >>> 0) < (a >>> 0) ? 1 : 0)) | 0; L[rd] = r;`;
 const w32 = (expr: string): string => `const r = ${expr}; L[rd] = r; H[rd] = r >> 31;`;
 const logic = (op: string): string => `L[rd] = L[rs1] ${op} L[rs2]; H[rd] = H[rs1] ${op} H[rs2];`;
 const logicImm = (op: string): string => `L[rd] = L[rs1] ${op} imm; H[rd] = H[rs1] ${op} (imm >> 31);`;
 const binop = (fn: string): string => `A.${fn}(L, H, rd, L[rs1], H[rs1], L[rs2], H[rs2]);`;
-const branch = (cond: string): string => `pc += (${cond}) ? imm : LEN;`;
+const branch = (cond: string): string => `JUMP_REL((${cond}) ? imm : LEN);`;
 const lt = (ah: string, al: string, bh: string, bl: string): string => `(${ah} < ${bh} || (${ah} === ${bh} && (${al} >>> 0) < (${bl} >>> 0)))`;
 const ltu = (ah: string, al: string, bh: string, bl: string): string => `((${ah} >>> 0) < (${bh} >>> 0) || (${ah} === ${bh} && (${al} >>> 0) < (${bl} >>> 0)))`;
 /** Loads and stores expand to the interpreter's RAM fast path with a slow path for MMIO, faults and misalignment. */
@@ -72,14 +73,14 @@ const R = 0xfe00707f, I = 0x0000707f, SH64 = 0xfc00707f, SYS = 0xffffffff, AMO =
 export const instructions: InstructionRow[] = [
   // RV64I
   { name: 'lui', mask: 0x7f, match: 0x37, format: 'U', operands: 'rd,uimm20', ext: 'I', pg: 'innocuous', summary: 'rd = imm << 12 (sign-extended)', exec: `L[rd] = imm; H[rd] = imm >> 31;` },
-  { name: 'auipc', mask: 0x7f, match: 0x17, format: 'U', operands: 'rd,uimm20', ext: 'I', pg: 'innocuous', summary: 'rd = pc + (imm << 12)', exec: `A.setNumber(L, H, rd, pc + imm);` },
-  { name: 'jal', mask: 0x7f, match: 0x6f, format: 'J', operands: 'rd,target', ext: 'I', pg: 'innocuous', summary: 'rd = pc + 4; pc += offset', jumps: true, exec: `A.setNumber(L, H, rd, pc + LEN); pc += imm;` },
+  { name: 'auipc', mask: 0x7f, match: 0x17, format: 'U', operands: 'rd,uimm20', ext: 'I', pg: 'innocuous', summary: 'rd = pc + (imm << 12)', exec: `A.setNumber(L, H, rd, PC + imm);` },
+  { name: 'jal', mask: 0x7f, match: 0x6f, format: 'J', operands: 'rd,target', ext: 'I', pg: 'innocuous', summary: 'rd = pc + 4; pc += offset', jumps: true, exec: `A.setNumber(L, H, rd, PC + LEN); JUMP_REL(imm);` },
   {
     name: 'jalr', mask: I, match: 0x67, format: 'I', operands: 'rd,imm(rs1)', ext: 'I', pg: 'innocuous', summary: 'rd = pc + 4; pc = (rs1 + offset) & ~1', jumps: true,
-    exec: `const s = (L[rs1] >>> 0) + (imm >>> 0), thi = (H[rs1] + (imm >> 31) + (s > 4294967295 ? 1 : 0)) | 0, tlo = (s | 0) & ~1;
-      A.setNumber(L, H, rd, pc + LEN);
-      if (!A.isSmall(thi)) { pc = m.farJump(tlo, thi); END; }
-      pc = A.toNumber(tlo, thi);`,
+    exec: `const a = L[rs1], s = (a + imm) | 0, thi = (H[rs1] + (imm >> 31) + ((s >>> 0) < (a >>> 0) ? 1 : 0)) | 0, tlo = s & ~1;
+      A.setNumber(L, H, rd, PC + LEN);
+      if (!A.isSmall(thi)) { JUMP(m.farJump(tlo, thi)); END; }
+      JUMP(A.toNumber(tlo, thi));`,
   },
   { name: 'beq', mask: I, match: 0x63, format: 'B', operands: 'rs1,rs2,target', ext: 'I', pg: 'innocuous', summary: 'branch if rs1 == rs2', jumps: true, exec: branch('L[rs1] === L[rs2] && H[rs1] === H[rs2]') },
   { name: 'bne', mask: I, match: 0x1063, format: 'B', operands: 'rs1,rs2,target', ext: 'I', pg: 'innocuous', summary: 'branch if rs1 != rs2', jumps: true, exec: branch('L[rs1] !== L[rs2] || H[rs1] !== H[rs2]') },
@@ -107,7 +108,7 @@ export const instructions: InstructionRow[] = [
   { name: 'slli', mask: SH64, match: 0x1013, format: 'SHIFT64', operands: 'rd,rs1,shamt', ext: 'I', pg: 'innocuous', summary: 'rd = rs1 << shamt', exec: `A.sll(L, H, rd, L[rs1], H[rs1], imm);` },
   { name: 'srli', mask: SH64, match: 0x5013, format: 'SHIFT64', operands: 'rd,rs1,shamt', ext: 'I', pg: 'innocuous', summary: 'rd = rs1 >> shamt (logical)', exec: `A.srl(L, H, rd, L[rs1], H[rs1], imm);` },
   { name: 'srai', mask: SH64, match: 0x40005013, format: 'SHIFT64', operands: 'rd,rs1,shamt', ext: 'I', pg: 'innocuous', summary: 'rd = rs1 >> shamt (arithmetic)', exec: `A.sra(L, H, rd, L[rs1], H[rs1], imm);` },
-  { name: 'add', mask: R, match: 0x33, format: 'R', operands: 'rd,rs1,rs2', ext: 'I', pg: 'innocuous', summary: 'rd = rs1 + rs2', exec: `const s = (L[rs1] >>> 0) + (L[rs2] >>> 0); H[rd] = (H[rs1] + H[rs2] + (s > 4294967295 ? 1 : 0)) | 0; L[rd] = s | 0;` },
+  { name: 'add', mask: R, match: 0x33, format: 'R', operands: 'rd,rs1,rs2', ext: 'I', pg: 'innocuous', summary: 'rd = rs1 + rs2', exec: `const a = L[rs1], r = (a + L[rs2]) | 0; H[rd] = (H[rs1] + H[rs2] + ((r >>> 0) < (a >>> 0) ? 1 : 0)) | 0; L[rd] = r;` },
   { name: 'sub', mask: R, match: 0x40000033, format: 'R', operands: 'rd,rs1,rs2', ext: 'I', pg: 'innocuous', summary: 'rd = rs1 - rs2', exec: `const a = L[rs1], b = L[rs2]; H[rd] = (H[rs1] - H[rs2] - ((a >>> 0) < (b >>> 0) ? 1 : 0)) | 0; L[rd] = (a - b) | 0;` },
   { name: 'sll', mask: R, match: 0x1033, format: 'R', operands: 'rd,rs1,rs2', ext: 'I', pg: 'innocuous', summary: 'rd = rs1 << (rs2 & 63)', exec: `A.sll(L, H, rd, L[rs1], H[rs1], L[rs2] & 63);` },
   { name: 'slt', mask: R, match: 0x2033, format: 'R', operands: 'rd,rs1,rs2', ext: 'I', pg: 'innocuous', summary: 'rd = rs1 < rs2 (signed)', exec: `const r = ${lt('H[rs1]', 'L[rs1]', 'H[rs2]', 'L[rs2]')} ? 1 : 0; L[rd] = r; H[rd] = 0;` },
@@ -140,7 +141,7 @@ export const instructions: InstructionRow[] = [
   { name: 'csrrsi', mask: I, match: 0x6073, format: 'CSRI', operands: 'rd,csr,zimm', ext: 'Zicsr', pg: 'csr', summary: 'rd = csr; csr |= zimm', exec: csr(1, true) },
   { name: 'csrrci', mask: I, match: 0x7073, format: 'CSRI', operands: 'rd,csr,zimm', ext: 'Zicsr', pg: 'csr', summary: 'rd = csr; csr &= ~zimm', exec: csr(2, true) },
   // Privileged
-  { name: 'mret', mask: SYS, match: 0x30200073, format: 'NONE', operands: '', ext: 'Priv', pg: 'privileged', summary: 'return from an M-mode trap: pc = mepc, mode = MPP, MIE = MPIE', jumps: true, exec: `if (m.priv !== 3) TRAP(2, raw, 0); pc = m.mret(); END;` },
+  { name: 'mret', mask: SYS, match: 0x30200073, format: 'NONE', operands: '', ext: 'Priv', pg: 'privileged', summary: 'return from an M-mode trap: pc = mepc, mode = MPP, MIE = MPIE', jumps: true, exec: `if (m.priv !== 3) TRAP(2, raw, 0); JUMP(m.mret()); END;` },
   { name: 'wfi', mask: SYS, match: 0x10500073, format: 'NONE', operands: '', ext: 'Priv', pg: 'privileged', summary: 'wait for interrupt', exec: `if (m.wfiTraps()) TRAP(2, raw, 0); if (!m.interruptPending()) m.waitForInterrupt = true; END;` },
   // M
   { name: 'mul', mask: R, match: 0x2000033, format: 'R', operands: 'rd,rs1,rs2', ext: 'M', pg: 'innocuous', summary: 'rd = (rs1 * rs2)[63:0]', exec: binop('mul') },
