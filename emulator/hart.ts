@@ -15,8 +15,8 @@ export const Cause = {
   storeMisaligned: 6, storeAccess: 7, ecallU: 8, ecallS: 9, ecallM: 11,
 } as const;
 
-/** Words per predecoded slot: [op | rd<<10 | rs1<<16 | rs2<<22, imm, raw]. One slot per halfword of a page. */
-export const SLOT_WORDS = 3;
+/** Words per predecoded slot: [op | rd<<10 | rs1<<16 | rs2<<22, imm, raw, spare]; 4 so a slot index is offset << 1. */
+export const SLOT_WORDS = 4;
 export const SLOTS_PER_PAGE = 2048;
 
 export interface TrapEvent {
@@ -56,8 +56,10 @@ export class Hart implements Clock {
   idleCycles = 0;
   /** mtime = cycles / CYCLES_PER_TICK + timeOffset; software may set mtime through the CLINT. */
   timeOffset = 0;
-  /** Exceptions taken during the last interpreter slice (they count toward its budget but do not retire). */
+  /** Exceptions taken during the last interpreter call or translated block (they count toward budgets but do not retire). */
   sliceTraps = 0;
+  /** Set by an instruction after which interrupts must be re-checked or the machine stop (a CSR write, mret, MMIO). */
+  endSlice = false;
   waitForInterrupt = false;
   /** Set by a device (finisher, HTIF) to end the run after the current instruction. */
   stopRequested = false;
@@ -71,17 +73,20 @@ export class Hart implements Clock {
   readonly decoded: (Int32Array | undefined)[];
   /** Called for stores into pages flagged Watch; returns true to stop the machine. */
   onWatchedStore: (pa: number, bytes: number) => boolean = () => false;
+  /** Called when code at RAM offsets [off, off+bytes) changed (off -1: anywhere, after fence.i): translations are stale. */
+  onCodeChange: (off: number, bytes: number) => void = () => {};
 
   private resValid = false;
   private resAddr = 0;
   private resValue = 0n;
 
   constructor(readonly bus: Bus, readonly hartId: number) {
+    this.ram = bus.ram;
     this.csr = new CsrFile(hartId, this);
     this.decoded = new Array(bus.ram.pageFlags.length).fill(undefined);
   }
 
-  get ram(): Ram { return this.bus.ram; }
+  readonly ram: Ram;
 
   get cycles(): number { return this.retired + this.idleCycles; }
 
@@ -264,29 +269,38 @@ export class Hart implements Clock {
 
   /**
    * A store hit a flagged RAM page: drop predecoded instructions it overwrote and tell watchers.
-   * Returns true when the machine must stop.
+   * Returns true when the running code must stop after this store: it may have rewritten itself, or a
+   * watcher (HTIF) stopped the machine.
    */
   storeNotify(off: number, bytes: number): boolean {
     const first = off >>> PAGE_SHIFT, last = (off + bytes - 1) >>> PAGE_SHIFT;
     let stop = false;
     for (let p = first; p <= last; p++) {
       const f = this.ram.pageFlags[p];
-      if (f & PageFlag.Code) this.invalidate(off, bytes);
+      if (f & PageFlag.Code && this.invalidate(off, bytes)) stop = true;
       if (f & PageFlag.Watch) stop = this.onWatchedStore(this.ram.base + off, bytes) || stop;
     }
     return stop;
   }
 
-  /** Clears predecoded slots overlapping [off, off+bytes), including an instruction starting 2 bytes before. */
-  private invalidate(off: number, bytes: number): void {
-    for (let a = Math.max(0, off - 2); a < off + bytes; a += 2) {
+  /**
+   * Clears predecoded slots overlapping [off, off+bytes), including an instruction starting 2 bytes before.
+   * Returns true when one of them held a decoded instruction (code really changed, not data beside it).
+   */
+  private invalidate(off: number, bytes: number): boolean {
+    let hit = false;
+    for (let a = Math.max(0, off - 2) & ~1; a < off + bytes; a += 2) {
       const page = this.decoded[a >>> PAGE_SHIFT];
-      if (page) page[((a & 4095) >>> 1) * SLOT_WORDS] = OP_UNDECODED;
+      const s = ((a & 4095) >>> 1) * SLOT_WORDS;
+      if (page && page[s] !== OP_UNDECODED) { page[s] = OP_UNDECODED; hit = true; }
     }
+    if (hit) this.onCodeChange(off, bytes);
+    return hit;
   }
 
   fenceI(): void {
     for (const page of this.decoded) if (page) page.fill(0);
+    this.onCodeChange(-1, 0);
   }
 
   // ---- atomics ----

@@ -4,6 +4,7 @@ import { Bus } from './memory/bus';
 import { Ram } from './memory/ram';
 import { Hart, Priv } from './hart';
 import { compileInterpreter, type RunFunction } from './interpreter';
+import { Translator } from './translator';
 import { Uart16550 } from './devices/uart16550';
 import { TestFinisher } from './devices/test-finisher';
 import { Htif } from './devices/htif';
@@ -21,9 +22,18 @@ export const MAX_MEMORY = 2 * 1024 * 1024 * 1024;
 
 export class LoadError extends Error {}
 
+export type Engine = 'interpreter' | 'translator';
+
 export interface MachineOptions {
   /** RAM size in bytes (default 128 MiB, at most 2 GiB). */
   memory?: number;
+  /**
+   * 'translator' (default): hot blocks compiled to JavaScript, cold code interpreted.
+   * 'interpreter': every instruction interpreted. Both give identical results.
+   */
+  engine?: Engine;
+  /** Translator only: compile a block on this entry (default 16; 1 translates everything, for tests). */
+  translateAfter?: number;
 }
 
 export type StopReason =
@@ -54,7 +64,11 @@ export class Machine {
   exitCode: number | undefined;
   /** Instructions that trapped instead of retiring (they count toward run limits). */
   trapped = 0;
+  /** Runs a slice on the chosen engine. */
+  private readonly execute: RunFunction;
+  /** The interpreter alone, for single steps. */
   private readonly interpret: RunFunction;
+  readonly translator: Translator | undefined;
   private htif: Htif | undefined;
 
   constructor(options: MachineOptions = {}) {
@@ -73,6 +87,8 @@ export class Machine {
     this.bus.map(CLINT_BASE, CLINT_SIZE, this.clint);
     this.hart.onWatchedStore = (pa, bytes) => this.htif?.onStore(pa, bytes) ?? false;
     this.interpret = compileInterpreter(this.hart);
+    this.translator = options.engine === 'interpreter' ? undefined : new Translator(this.hart, this.interpret, options.translateAfter);
+    this.execute = this.translator?.run ?? this.interpret;
   }
 
   /** Instructions retired so far. */
@@ -164,7 +180,7 @@ export class Machine {
     while (this.exitCode === undefined) {
       if (steps >= maxInstructions) return { kind: 'limit' };
       this.deliverInterrupts();
-      const n = this.interpret(Math.min(SLICE, maxInstructions - steps, this.cyclesUntilTimer()));
+      const n = this.execute(Math.min(SLICE, maxInstructions - steps, this.cyclesUntilTimer()));
       steps += n + h.sliceTraps;
       this.trapped += h.sliceTraps;
       if (n === 0 && h.sliceTraps >= SLICE) return { kind: 'stuck', cause: h.csr.lo[0x342] };

@@ -132,7 +132,7 @@ export const instructions: InstructionRow[] = [
   { name: 'ecall', mask: SYS, match: 0x73, format: 'NONE', operands: '', ext: 'I', pg: 'innocuous', summary: 'environment call: traps to a more privileged mode by design', exec: `TRAP(8 + m.priv, 0, 0);` },
   { name: 'ebreak', mask: SYS, match: 0x100073, format: 'NONE', operands: '', ext: 'I', pg: 'innocuous', summary: 'breakpoint exception (mtval = 0, as QEMU reports it)', exec: `TRAP(3, 0, 0);` },
   // Zifencei
-  { name: 'fence.i', mask: I, match: 0x100f, format: 'NONE', operands: '', ext: 'Zifencei', pg: 'innocuous', summary: 'synchronise instruction fetch with earlier stores', exec: `m.fenceI();` },
+  { name: 'fence.i', mask: I, match: 0x100f, format: 'NONE', operands: '', ext: 'Zifencei', pg: 'innocuous', summary: 'synchronise instruction fetch with earlier stores', exec: `m.fenceI(); END;` },
   // Zicsr
   { name: 'csrrw', mask: I, match: 0x1073, format: 'CSR', operands: 'rd,csr,rs1', ext: 'Zicsr', pg: 'csr', summary: 'rd = csr; csr = rs1', exec: csr(0, false) },
   { name: 'csrrs', mask: I, match: 0x2073, format: 'CSR', operands: 'rd,csr,rs1', ext: 'Zicsr', pg: 'csr', summary: 'rd = csr; csr |= rs1', exec: csr(1, false) },

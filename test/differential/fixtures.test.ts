@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildFixture, FIXTURES, firstDifference, runInQemu, runInRingside } from './harness';
+import { buildFixture, ENGINES, FIXTURES, firstDifference, runInQemu, runInRingside } from './harness';
 import { tempDir } from '../support/toolchain';
 
 /**
@@ -33,8 +33,6 @@ describe('fixture corpus: QEMU and Ringside agree', function () {
     const specExpected = fs.existsSync(expectedFile);
     it(`${name}${specExpected ? ' (against its spec-reviewed .expected: QEMU deviates, see test/fixtures/README.md)' : ''}`, () => {
       const elf = buildFixture(fs.readFileSync(path.join(FIXTURES, file), 'utf8'), path.join(work, `${name}.elf`));
-      const ours = runInRingside(elf);
-      assert.equal(ours.exitCode, 0, `Ringside exit code ${ours.exitCode} ${ours.stderr}\n${ours.stdout.slice(-2000)}`);
       let reference: string;
       if (specExpected) {
         reference = fs.readFileSync(expectedFile, 'utf8');
@@ -43,7 +41,11 @@ describe('fixture corpus: QEMU and Ringside agree', function () {
         assert.equal(qemu.exitCode, 0, `QEMU exit code ${qemu.exitCode}: ${qemu.stderr}`);
         reference = applyDeviations(name, qemu.stdout);
       }
-      assert.ok(ours.stdout === reference, firstDifference(reference, ours.stdout));
+      for (const engine of ENGINES) {
+        const ours = runInRingside(elf, 50_000_000, engine.options);
+        assert.equal(ours.exitCode, 0, `Ringside (${engine.name}) exit code ${ours.exitCode} ${ours.stderr}\n${ours.stdout.slice(-2000)}`);
+        assert.ok(ours.stdout === reference, `${engine.name}: ${firstDifference(reference, ours.stdout)}`);
+      }
     });
   }
 });

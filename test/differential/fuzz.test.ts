@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fuzzProgram, fuzzOps } from './fuzz-program';
-import { buildFixture, firstDifference, runInQemu, runInRingside } from './harness';
+import { buildFixture, ENGINES, firstDifference, runInQemu, runInRingside } from './harness';
 import { tempDir } from '../support/toolchain';
 
 const FIRST_SEED = Number(process.env.RINGSIDE_FUZZ_SEED ?? 1);
@@ -26,13 +26,16 @@ describe(`random instruction sequences against QEMU (seeds ${FIRST_SEED}..${FIRS
     for (let seed = FIRST_SEED; seed < FIRST_SEED + COUNT; seed++) {
       const src = fuzzProgram(seed);
       const elf = buildFixture(src, path.join(work, `fuzz-${seed}.elf`));
-      const qemu = runInQemu(elf), ours = runInRingside(elf, 1_000_000);
-      if (qemu.stdout !== ours.stdout || qemu.exitCode !== ours.exitCode) {
-        const kept = path.join(work, `fuzz-${seed}.S`);
-        fs.writeFileSync(kept, src);
-        failures.push(`seed ${seed} (source kept at ${kept}): ${firstDifference(qemu.stdout, ours.stdout)}`);
-        if (failures.length >= 5) break;
+      const qemu = runInQemu(elf);
+      for (const engine of ENGINES) {
+        const ours = runInRingside(elf, 1_000_000, engine.options);
+        if (qemu.stdout !== ours.stdout || qemu.exitCode !== ours.exitCode) {
+          const kept = path.join(work, `fuzz-${seed}.S`);
+          fs.writeFileSync(kept, src);
+          failures.push(`seed ${seed}, ${engine.name} (source kept at ${kept}): ${firstDifference(qemu.stdout, ours.stdout)}`);
+        }
       }
+      if (failures.length >= 5) break;
     }
     assert.deepEqual(failures, [], `reproduce one with RINGSIDE_FUZZ_SEED=<seed> RINGSIDE_FUZZ_COUNT=1 npm test`);
   });

@@ -2,7 +2,7 @@
 // QEMU is configured as the same ISA Ringside implements, so any difference is ours to explain.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Machine } from '../../emulator/machine';
+import { Machine, type MachineOptions } from '../../emulator/machine';
 import { assembleAndLink, runQemu, REPO_ROOT, type GuestResult } from '../support/toolchain';
 
 export const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures');
@@ -25,9 +25,18 @@ export function runInQemu(elf: string): GuestResult {
   return runQemu(elf, { machine: 'spike', cpu: QEMU_CPU, timeoutMs: 30_000 });
 }
 
+/**
+ * Both engines, each made to do the work: the interpreter alone, and the translator compiling every block on
+ * first entry (by default it waits until a block is hot, and short test programs would stay interpreted).
+ */
+export const ENGINES: { name: string; options: MachineOptions }[] = [
+  { name: 'interpreter', options: { engine: 'interpreter' } },
+  { name: 'translator', options: { engine: 'translator', translateAfter: 1 } },
+];
+
 /** Runs an ELF in-process on Ringside's machine (the same code path as `ringside run`, minus the process). */
-export function runInRingside(elf: string, maxInstructions = 50_000_000): GuestResult {
-  const m = new Machine();
+export function runInRingside(elf: string, maxInstructions = 50_000_000, options: MachineOptions = {}): GuestResult {
+  const m = new Machine(options);
   m.load(fs.readFileSync(elf));
   const out: number[] = [];
   m.events.on('output', (b) => out.push(b));

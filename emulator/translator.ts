@@ -1,0 +1,157 @@
+// The second engine tier: hot basic blocks compiled to JavaScript functions, one per block.
+// Same semantics as the interpreter (both expand the instruction table's snippets); the interpreter runs cold code.
+import * as A from './isa/alu64';
+import { decodeOpcode } from './isa/decode';
+import { decodeOperands } from './isa/fields';
+import { Ram } from './memory/ram';
+import { expandSemantics, PRELUDE, type Context } from './codegen';
+import type { Hart } from './hart';
+import type { RunFunction } from './interpreter';
+
+/** A translated block: runs from its first instruction and returns how many instructions retired. */
+interface Block {
+  run: (pc: number) => number;
+  /** Instructions in the block; it only runs when the budget has room for all of them. */
+  count: number;
+  /** RAM offsets [start, end) of its instructions, to drop it when they are overwritten. */
+  start: number;
+  end: number;
+  /** False once dropped: links to it must not be followed. */
+  live: boolean;
+  /** The last two blocks control went to, by pc (direct chaining without a lookup). */
+  nextPc0: number;
+  next0: Block | undefined;
+  nextPc1: number;
+  next1: Block | undefined;
+}
+
+/** By default, a block entered this often is compiled. */
+export const DEFAULT_HOT = 16;
+const MAX_BLOCK = 64;
+/** Pages whose code is rewritten this often are left to the interpreter (self-modifying code). */
+const MAX_INVALIDATIONS = 16;
+
+export class Translator {
+  private blocks: (Block | undefined)[][] = [];
+  private hits: (Uint8Array | undefined)[] = [];
+  private readonly invalidations: Uint16Array;
+  private readonly helpers = { ...A };
+  /** Blocks compiled so far (for statistics and benchmarks). */
+  compiled = 0;
+
+  /** @param hot compile a block on its hot-th entry (1: everything, which tests use to exercise translations). */
+  constructor(private readonly hart: Hart, private readonly interpret: RunFunction, private readonly hot = DEFAULT_HOT) {
+    this.invalidations = new Uint16Array(hart.ram.pageFlags.length);
+    hart.onCodeChange = (off, bytes) => this.drop(off, bytes);
+  }
+
+  /** Same contract as the interpreter's RunFunction. */
+  readonly run: RunFunction = (budget) => {
+    const h = this.hart;
+    let retired = 0, traps = 0;
+    h.endSlice = false;
+    let block = this.lookup(h.pc);
+    while (retired + traps < budget) {
+      if (block !== undefined && block.count <= budget - retired - traps) {
+        h.sliceTraps = 0;
+        const n = block.run(h.pc);
+        h.retired += n;
+        retired += n;
+        traps += h.sliceTraps;
+        if (h.endSlice) break;
+        const pc = h.pc;
+        let next = block.nextPc0 === pc ? block.next0 : block.nextPc1 === pc ? block.next1 : undefined;
+        if (next === undefined || !next.live) {
+          next = this.lookup(pc);
+          if (next !== undefined) {
+            block.nextPc1 = block.nextPc0; block.next1 = block.next0;
+            block.nextPc0 = pc; block.next0 = next;
+          }
+        }
+        block = next;
+      } else {
+        retired += this.interpret(budget - retired - traps, true);
+        traps += h.sliceTraps;
+        if (h.endSlice) break;
+        block = this.lookup(h.pc);
+      }
+    }
+    h.sliceTraps = traps;
+    return retired;
+  };
+
+  /** The block starting at pc, compiling it once it is hot; undefined while cold or outside RAM. */
+  private lookup(pc: number): Block | undefined {
+    const ram = this.hart.ram, off = pc - ram.base;
+    if (!(off >= 0 && off < ram.size)) return undefined;
+    const page = off >>> 12, slot = (off & 4095) >>> 1;
+    const list = this.blocks[page];
+    const block = list === undefined ? undefined : list[slot];
+    if (block !== undefined || this.invalidations[page] >= MAX_INVALIDATIONS) return block;
+    const hits = (this.hits[page] ??= new Uint8Array(2048));
+    return ++hits[slot] >= this.hot ? this.compile(page, slot) : undefined;
+  }
+
+  /** Forgets the translations that cover RAM offsets [off, off+bytes), or all of them (off -1, after fence.i). */
+  drop(off: number, bytes: number): void {
+    if (off < 0) {
+      for (const list of this.blocks) if (list) for (const b of list) if (b) b.live = false;
+      this.blocks = []; this.hits = [];
+      return;
+    }
+    for (let page = Math.max(0, off - 2) >>> 12; page <= (off + bytes - 1) >>> 12; page++) {
+      const list = this.blocks[page];
+      if (!list) continue;
+      let dropped = false;
+      for (let slot = 0; slot < list.length; slot++) {
+        const b = list[slot];
+        if (b !== undefined && b.start < off + bytes && off < b.end) { b.live = false; list[slot] = undefined; dropped = true; }
+      }
+      if (dropped) this.invalidations[page]++;
+    }
+  }
+
+  private compile(page: number, slot: number): Block | undefined {
+    const ram = this.hart.ram, pageStart = page * 4096;
+    const parts: string[] = [];
+    let delta = 0, count = 0, ended = false;
+    while (count < MAX_BLOCK && !ended) {
+      const off = slot * 2 + delta;
+      if (off + 2 > 4096) break;
+      let raw = ram.read8(pageStart + off) | (ram.read8(pageStart + off + 1) << 8);
+      const len = (raw & 3) === 3 ? 4 : 2;
+      if (off + len > 4096) break; // straddles the page: the interpreter handles it
+      if (len === 4) raw |= (ram.read8(pageStart + off + 2) << 16) | (ram.read8(pageStart + off + 3) << 24);
+      const op = decodeOpcode(raw);
+      const d = decodeOperands(op.encoding.format, raw);
+      const k = count;
+      const ctx: Context = {
+        trap: (c, lo, hi) => `{ m.pc = m.exception(${c}, ${lo}, ${hi}, pc + ${delta}); m.sliceTraps++; return ${k}; }`,
+        jump: (a) => `m.pc = ${a};`,
+        jumpRel: (dd) => `m.pc = pc + ${delta} + (${dd});`,
+        pc: `(pc + ${delta})`,
+        end: (jumps) => `{ ${jumps ? '' : `m.pc = pc + ${delta + len};`} m.endSlice = true; return ${k + 1}; }`,
+        retired: `(m.retired + ${k})`,
+      };
+      const code = expandSemantics(op, ctx)
+        .replace(/\brd\b/g, String(d.rd === 0 ? 32 : d.rd))
+        .replace(/\brs1\b/g, String(d.rs1)).replace(/\brs2\b/g, String(d.rs2))
+        .replace(/\bimm\b/g, `(${d.imm})`).replace(/\braw\b/g, `(${raw})`);
+      parts.push(`{ // ${op.name}\n${code}\n}`);
+      count++;
+      delta += len;
+      if (op.semantics.jumps) { parts.push(`return ${count};`); ended = true; }
+    }
+    if (count === 0) return undefined;
+    if (!parts[parts.length - 1].startsWith('return')) parts.push(`m.pc = pc + ${delta}; return ${count};`);
+    const factory = new Function('m', 'A', 'Z8in', `${PRELUDE}\nreturn function block(pc) {\n${parts.join('\n')}\n};`);
+    const start = pageStart + slot * 2;
+    const block: Block = {
+      run: factory(this.hart, this.helpers, Ram.zero8), count, start, end: start + delta, live: true,
+      nextPc0: NaN, next0: undefined, nextPc1: NaN, next1: undefined,
+    };
+    (this.blocks[page] ??= new Array<Block | undefined>(2048).fill(undefined))[slot] = block;
+    this.compiled++;
+    return block;
+  }
+}
