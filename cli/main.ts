@@ -1,7 +1,7 @@
 // The `ringside` command line: runs guest programs headless (run), with tracing and statistics.
 // Every failure is one `ringside: error:` line and a non-zero exit; stack traces are bugs.
 import * as fs from 'node:fs';
-import { Machine, LoadError, DEFAULT_MEMORY } from '../emulator/machine';
+import { Machine, LoadError, DEFAULT_MEMORY, type Engine } from '../emulator/machine';
 import { ElfError } from '../emulator/loader/elf';
 import { exceptionNames, interruptNames } from '../emulator/csr/table';
 import { disassemble, ABI_NAMES } from '../emulator/isa/disasm';
@@ -21,6 +21,7 @@ options:
   --stats                print instructions, traps by cause, privilege changes and speed to stderr
   -m, --memory SIZE      RAM size, e.g. 128M or 1G (default 128M)
   --load-address ADDR    load FILE as a raw binary at ADDR and start there
+  --engine NAME          translator (default: hot code compiled to JavaScript) or interpreter
   -h, --help             show this help
 `;
 
@@ -31,6 +32,7 @@ export interface RunOptions {
   stats: boolean;
   memory: number;
   loadAddress?: bigint;
+  engine: Engine;
 }
 
 function parseCount(flag: string, v: string | undefined): number {
@@ -51,7 +53,9 @@ function parseAddress(v: string | undefined): bigint {
 }
 
 export function parseRunArgs(args: string[]): RunOptions {
-  const o: Partial<RunOptions> & { trace: boolean; stats: boolean; memory: number } = { trace: false, stats: false, memory: DEFAULT_MEMORY };
+  const o: Partial<RunOptions> & { trace: boolean; stats: boolean; memory: number; engine: Engine } = {
+    trace: false, stats: false, memory: DEFAULT_MEMORY, engine: 'translator',
+  };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     switch (a) {
@@ -60,6 +64,12 @@ export function parseRunArgs(args: string[]): RunOptions {
       case '--stats': o.stats = true; break;
       case '-m': case '--memory': o.memory = parseSize(args[++i]); break;
       case '--load-address': o.loadAddress = parseAddress(args[++i]); break;
+      case '--engine': {
+        const e = args[++i];
+        if (e !== 'translator' && e !== 'interpreter') throw new UsageError(`--engine takes 'translator' or 'interpreter', got '${e ?? ''}'`);
+        o.engine = e;
+        break;
+      }
       default:
         if (a.startsWith('-')) throw new UsageError(`unknown option '${a}' (see ringside --help)`);
         if (o.file !== undefined) throw new UsageError(`only one program file can be run, got '${o.file}' and '${a}'`);
@@ -143,7 +153,7 @@ function printStats(m: Machine, seconds: number, err: (s: string) => void): void
 
 /** Runs a program as `ringside run` does; returns the process exit code. */
 export function run(o: RunOptions, stdout: (s: string | Uint8Array) => void, stderr: (s: string) => void): number {
-  const m = new Machine({ memory: o.memory });
+  const m = new Machine({ memory: o.memory, engine: o.engine });
   m.load(readProgram(o.file), o.loadAddress);
   let buf: number[] = [];
   const flush = () => { if (buf.length) { stdout(Uint8Array.from(buf)); buf = []; } };
