@@ -6,6 +6,7 @@ import { ElfError } from '../emulator/loader/elf';
 import { exceptionNames, interruptNames } from '../emulator/csr/table';
 import { disassemble, ABI_NAMES } from '../emulator/isa/disasm';
 import type { TrapEvent } from '../emulator/hart';
+import { CSR } from '../emulator/csr/file';
 
 export class UsageError extends Error {}
 
@@ -110,15 +111,19 @@ function traceRun(m: Machine, max: number, out: (s: string) => void): ReturnType
     const s = m.symbolAt(a);
     return s ? (s.value === a ? s.name : `${s.name}+0x${(a - s.value).toString(16)}`) : undefined;
   };
+  let trapsInARow = 0;
   for (let steps = 0; m.exitCode === undefined; steps++) {
     if (steps >= max) return { kind: 'limit' };
+    if (trapsInARow >= 1000) return { kind: 'stuck', cause: Number(h.csr.get(CSR.mcause) & 0xffn) };
     const pc = h.pcBig, mode = MODE[h.priv];
     const off = Number(pc) - m.ram.base;
     const inRam = off >= 0 && off + 2 <= m.ram.size;
     let raw = inRam ? m.ram.read8(off) | (m.ram.read8(off + 1) << 8) : 0;
     if (inRam && (raw & 3) === 3 && off + 4 <= m.ram.size) raw |= (m.ram.read8(off + 2) << 16) | (m.ram.read8(off + 3) << 24);
     before.set(h.L, 0); before.set(h.H, 33);
+    const retired = m.instructions;
     m.step();
+    trapsInARow = m.instructions === retired ? trapsInARow + 1 : 0;
     const writes: string[] = [];
     for (let r = 1; r < 32; r++) {
       if (h.L[r] !== before[r] || h.H[r] !== before[33 + r]) writes.push(`${ABI_NAMES[r]}=0x${hex16(h.reg(r))}`);

@@ -9,7 +9,7 @@ import { Uart16550 } from './devices/uart16550';
 import { TestFinisher } from './devices/test-finisher';
 import { Htif } from './devices/htif';
 import { Clint, CLINT_SIZE } from './devices/clint';
-import { CYCLES_PER_TICK } from './csr/file';
+import { CSR, CYCLES_PER_TICK } from './csr/file';
 import { Emitter } from './events';
 import { isElf, parseElf, type ElfImage, type ElfSymbol } from './loader/elf';
 
@@ -183,7 +183,7 @@ export class Machine {
       const n = this.execute(Math.min(SLICE, maxInstructions - steps, this.cyclesUntilTimer()));
       steps += n + h.sliceTraps;
       this.trapped += h.sliceTraps;
-      if (n === 0 && h.sliceTraps >= SLICE) return { kind: 'stuck', cause: h.csr.lo[0x342] };
+      if (n === 0 && h.sliceTraps >= SLICE) return { kind: 'stuck', cause: h.csr.lo[CSR.mcause] };
       if (h.waitForInterrupt && !this.sleep()) return { kind: 'idle' };
     }
     return { kind: 'exit', code: this.exitCode };
@@ -220,7 +220,7 @@ export class Machine {
     const h = this.hart;
     h.waitForInterrupt = false;
     if (this.exitCode !== undefined) return true;
-    const timerEnabled = ((h.csr.lo[0x304] >>> 7) & 1) === 1;
+    const timerEnabled = ((h.csr.lo[CSR.mie] >>> 7) & 1) === 1;
     if (!timerEnabled || this.clint.mtimecmp[0] === Infinity) return false;
     h.idleCycles += this.cyclesUntilTimer();
     return true;
