@@ -18,7 +18,7 @@ export interface Context {
 export const PRELUDE = `
   const L = m.L, H = m.H, ram = m.ram;
   const M8 = ram.c8, M16 = ram.c16, M32 = ram.c32, PF = ram.pageFlags, Z8 = Z8in;
-  const RS = ram.size, RBI = ram.base | 0;`;
+  const RS = ram.size, RBI = ram.base | 0, O = A.out;`;
 
 /** Expands `NAME(args)` macros whose arguments may contain nested parentheses. */
 export function expandCalls(code: string, name: string, expand: (args: string[]) => string): string {
@@ -57,7 +57,8 @@ function loadCode(bytes: number, signed: boolean): string {
   const high = bytes === 8 ? '' : signed ? 'H[rd] = L[rd] >> 31;' : 'H[rd] = 0;';
   return `{ ${address()}
     if (ahi === 0 && (off >>> 0) < RS && (off & ${bytes - 1}) === 0) { ${fast[bytes]} ${high} }
-    else if (!m.loadSlow(alo, ahi, ${bytes}, ${signed}, rd)) TRAP(m.faultCause, m.faultLo, m.faultHi); }`;
+    else if (m.loadSlow(alo, ahi, ${bytes}, ${signed})) { L[rd] = m.vlo; H[rd] = m.vhi; }
+    else TRAP(m.faultCause, m.faultLo, m.faultHi); }`;
 }
 
 function storeCode(bytes: number): string {

@@ -63,6 +63,9 @@ export class Hart implements Clock {
   waitForInterrupt = false;
   /** Set by a device (finisher, HTIF) to end the run after the current instruction. */
   stopRequested = false;
+  /** A slow path's 64-bit result (loaded value, old CSR value, AMO result), for the generated code to write to rd. */
+  vlo = 0;
+  vhi = 0;
   /** The last slow-path fault, for the interpreter's TRAP. */
   faultCause = 0;
   faultLo = 0;
@@ -200,7 +203,7 @@ export class Hart implements Clock {
    * One Zicsr instruction. kind: 0 write, 1 set bits, 2 clear bits.
    * Returns 0 done, 1 illegal instruction, 2 done and the slice must end (interrupt state may have changed).
    */
-  csrAccess(num: number, kind: 0 | 1 | 2, vlo: number, vhi: number, rd: number, writes: boolean): 0 | 1 | 2 {
+  csrAccess(num: number, kind: 0 | 1 | 2, vlo: number, vhi: number, writes: boolean): 0 | 1 | 2 {
     const c = this.csr;
     if (!c.read(num, this.priv)) return 1;
     if (writes && CsrFile.readOnly(num)) return 1;
@@ -210,8 +213,8 @@ export class Hart implements Clock {
       if (kind === 1) { nlo = olo | vlo; nhi = ohi | vhi; } else if (kind === 2) { nlo = olo & ~vlo; nhi = ohi & ~vhi; }
       c.write(num, nlo, nhi);
     }
-    this.L[rd] = olo;
-    this.H[rd] = ohi;
+    this.vlo = olo;
+    this.vhi = ohi;
     return writes && (num === CSR.mstatus || num === CSR.mie || num === CSR.mip) ? 2 : 0;
   }
 
@@ -228,7 +231,7 @@ export class Hart implements Clock {
   }
 
   /** Loads that missed the RAM fast path: MMIO, misaligned RAM, and faults. */
-  loadSlow(lo: number, hi: number, bytes: 1 | 2 | 4 | 8, signed: boolean, rd: number): boolean {
+  loadSlow(lo: number, hi: number, bytes: 1 | 2 | 4 | 8, signed: boolean): boolean {
     const pa = this.physical(lo, hi);
     let vlo: number, vhi = 0;
     if (pa >= 0 && this.ram.contains(pa, bytes)) {
@@ -247,8 +250,8 @@ export class Hart implements Clock {
       vlo = signed ? (vlo << sh) >> sh : (vlo << sh) >>> sh;
     }
     if (bytes < 8) vhi = signed ? vlo >> 31 : 0;
-    this.L[rd] = vlo;
-    this.H[rd] = vhi;
+    this.vlo = vlo;
+    this.vhi = vhi;
     return true;
   }
 
@@ -305,15 +308,15 @@ export class Hart implements Clock {
 
   // ---- atomics ----
 
-  /** LR/SC/AMO. Returns false on a fault (faultCause/faultLo/faultHi set). */
-  amo(op: number, bytes: 4 | 8, lo: number, hi: number, rs2: number, rd: number, _raw: number): boolean {
+  /** LR/SC/AMO on the address (lo, hi) with source value (slo, shi). Result in vlo/vhi; false on a fault. */
+  amo(op: number, bytes: 4 | 8, lo: number, hi: number, slo: number, shi: number): boolean {
     const isLoad = op === AmoOp.lr;
     if ((lo & (bytes - 1)) !== 0) return this.fault(isLoad ? Cause.loadMisaligned : Cause.storeMisaligned, lo, hi);
     const pa = this.physical(lo, hi);
     if (pa < 0 || !this.ram.contains(pa, bytes)) return this.fault(isLoad ? Cause.loadAccess : Cause.storeAccess, lo, hi);
     const off = pa - this.ram.base;
     const old = this.readRam(off, bytes);
-    const src = bytes === 4 ? BigInt.asIntN(32, BigInt(this.L[rs2])) : BigInt.asIntN(64, (BigInt(this.H[rs2]) << 32n) | BigInt(this.L[rs2] >>> 0));
+    const src = bytes === 4 ? BigInt(slo) : BigInt.asIntN(64, (BigInt(shi) << 32n) | BigInt(slo >>> 0));
     let result = old, store: bigint | undefined;
     switch (op) {
       case AmoOp.lr: this.resValid = true; this.resAddr = pa; this.resValue = old; break;
@@ -340,8 +343,8 @@ export class Hart implements Clock {
       this.writeRam(off, bytes, store);
       if (this.ram.pageFlags[off >>> PAGE_SHIFT] !== 0 && this.storeNotify(off, bytes)) this.stopRequested = true;
     }
-    this.L[rd] = Number(BigInt.asIntN(32, result));
-    this.H[rd] = Number(BigInt.asIntN(32, result >> 32n));
+    this.vlo = Number(BigInt.asIntN(32, result));
+    this.vhi = Number(BigInt.asIntN(32, result >> 32n));
     return true;
   }
 

@@ -1,15 +1,18 @@
-// 64-bit integer arithmetic on registers stored as two 32-bit halves (lo, hi).
-// Called from the generated interpreter; every function writes its result into L[rd] / H[rd].
+// 64-bit integer arithmetic on values stored as two 32-bit halves (lo, hi).
+// Called from generated code; 64-bit results go to `out` ([lo, hi]), so helpers never touch guest registers.
+
+/** Where helpers leave a 64-bit result: out[0] = low half, out[1] = high half. */
+export const out = new Int32Array(2);
 
 /** Two's-complement 64-bit value as a JS number, when it is exactly representable (|v| < 2^53). */
 export function toNumber(lo: number, hi: number): number {
   return hi * 4294967296 + (lo >>> 0);
 }
 
-/** Writes an integer-valued number (|v| ≤ 2^63) into a register as its low 64 bits. */
-export function setNumber(L: Int32Array, H: Int32Array, rd: number, v: number): void {
-  L[rd] = v % 4294967296 | 0;
-  H[rd] = Math.floor(v / 4294967296) | 0;
+/** Splits an integer-valued number (|v| ≤ 2^63) into out as its low 64 bits. */
+export function split(v: number): void {
+  out[0] = v % 4294967296 | 0;
+  out[1] = Math.floor(v / 4294967296) | 0;
 }
 
 /** Fits in a double exactly: hi within ±2^20 means |v| < 2^52. */
@@ -25,30 +28,30 @@ export function toUnsignedBig(lo: number, hi: number): bigint {
   return BigInt.asUintN(64, toBig(lo, hi));
 }
 
-export function setBig(L: Int32Array, H: Int32Array, rd: number, v: bigint): void {
-  L[rd] = Number(BigInt.asIntN(32, v));
-  H[rd] = Number(BigInt.asIntN(32, v >> 32n));
+export function splitBig(v: bigint): void {
+  out[0] = Number(BigInt.asIntN(32, v));
+  out[1] = Number(BigInt.asIntN(32, v >> 32n));
 }
 
-export function sll(L: Int32Array, H: Int32Array, rd: number, lo: number, hi: number, sh: number): void {
-  if (sh === 0) { L[rd] = lo; H[rd] = hi; } else if (sh < 32) {
-    H[rd] = (hi << sh) | (lo >>> (32 - sh));
-    L[rd] = lo << sh;
-  } else { H[rd] = lo << (sh - 32); L[rd] = 0; }
+export function sll(lo: number, hi: number, sh: number): void {
+  if (sh === 0) { out[0] = lo; out[1] = hi; } else if (sh < 32) {
+    out[1] = (hi << sh) | (lo >>> (32 - sh));
+    out[0] = lo << sh;
+  } else { out[1] = lo << (sh - 32); out[0] = 0; }
 }
 
-export function srl(L: Int32Array, H: Int32Array, rd: number, lo: number, hi: number, sh: number): void {
-  if (sh === 0) { L[rd] = lo; H[rd] = hi; } else if (sh < 32) {
-    L[rd] = (lo >>> sh) | (hi << (32 - sh));
-    H[rd] = hi >>> sh;
-  } else { L[rd] = hi >>> (sh - 32); H[rd] = 0; }
+export function srl(lo: number, hi: number, sh: number): void {
+  if (sh === 0) { out[0] = lo; out[1] = hi; } else if (sh < 32) {
+    out[0] = (lo >>> sh) | (hi << (32 - sh));
+    out[1] = hi >>> sh;
+  } else { out[0] = hi >>> (sh - 32); out[1] = 0; }
 }
 
-export function sra(L: Int32Array, H: Int32Array, rd: number, lo: number, hi: number, sh: number): void {
-  if (sh === 0) { L[rd] = lo; H[rd] = hi; } else if (sh < 32) {
-    L[rd] = (lo >>> sh) | (hi << (32 - sh));
-    H[rd] = hi >> sh;
-  } else { L[rd] = hi >> (sh - 32); H[rd] = hi >> 31; }
+export function sra(lo: number, hi: number, sh: number): void {
+  if (sh === 0) { out[0] = lo; out[1] = hi; } else if (sh < 32) {
+    out[0] = (lo >>> sh) | (hi << (32 - sh));
+    out[1] = hi >> sh;
+  } else { out[0] = hi >> (sh - 32); out[1] = hi >> 31; }
 }
 
 /** High 32 bits of the unsigned 64-bit product of two unsigned 32-bit values. */
@@ -59,10 +62,10 @@ export function mulhu32(a: number, b: number): number {
   return (a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16)) | 0;
 }
 
-export function mul(L: Int32Array, H: Int32Array, rd: number, al: number, ah: number, bl: number, bh: number): void {
+export function mul(al: number, ah: number, bl: number, bh: number): void {
   const hi = (mulhu32(al, bl) + Math.imul(al, bh) + Math.imul(ah, bl)) | 0;
-  L[rd] = Math.imul(al, bl);
-  H[rd] = hi;
+  out[0] = Math.imul(al, bl);
+  out[1] = hi;
 }
 
 // Scratch for the 128-bit product's upper half.
@@ -87,57 +90,57 @@ function prodSub(sl: number, sh: number): void {
   prodHi = (prodHi - sh - borrow) | 0;
 }
 
-export function mulhu(L: Int32Array, H: Int32Array, rd: number, al: number, ah: number, bl: number, bh: number): void {
+export function mulhu(al: number, ah: number, bl: number, bh: number): void {
   mulhuParts(al, ah, bl, bh);
-  L[rd] = prodLo; H[rd] = prodHi;
+  out[0] = prodLo; out[1] = prodHi;
 }
 
-export function mulh(L: Int32Array, H: Int32Array, rd: number, al: number, ah: number, bl: number, bh: number): void {
+export function mulh(al: number, ah: number, bl: number, bh: number): void {
   mulhuParts(al, ah, bl, bh);
   if (ah < 0) prodSub(bl, bh);
   if (bh < 0) prodSub(al, ah);
-  L[rd] = prodLo; H[rd] = prodHi;
+  out[0] = prodLo; out[1] = prodHi;
 }
 
-export function mulhsu(L: Int32Array, H: Int32Array, rd: number, al: number, ah: number, bl: number, bh: number): void {
+export function mulhsu(al: number, ah: number, bl: number, bh: number): void {
   mulhuParts(al, ah, bl, bh);
   if (ah < 0) prodSub(bl, bh);
-  L[rd] = prodLo; H[rd] = prodHi;
+  out[0] = prodLo; out[1] = prodHi;
 }
 
 const MIN64 = -(2n ** 63n);
 
 /** Signed division; division by zero gives -1 and overflow gives the dividend, as RISC-V defines. */
-export function div(L: Int32Array, H: Int32Array, rd: number, al: number, ah: number, bl: number, bh: number): void {
-  if ((bl | bh) === 0) { L[rd] = -1; H[rd] = -1; return; }
-  if (isSmall(ah) && isSmall(bh)) { setNumber(L, H, rd, Math.trunc(toNumber(al, ah) / toNumber(bl, bh))); return; }
+export function div(al: number, ah: number, bl: number, bh: number): void {
+  if ((bl | bh) === 0) { out[0] = -1; out[1] = -1; return; }
+  if (isSmall(ah) && isSmall(bh)) { split(Math.trunc(toNumber(al, ah) / toNumber(bl, bh))); return; }
   const a = BigInt.asIntN(64, toBig(al, ah)), b = BigInt.asIntN(64, toBig(bl, bh));
-  setBig(L, H, rd, a === MIN64 && b === -1n ? a : a / b);
+  splitBig(a === MIN64 && b === -1n ? a : a / b);
 }
 
-export function divu(L: Int32Array, H: Int32Array, rd: number, al: number, ah: number, bl: number, bh: number): void {
-  if ((bl | bh) === 0) { L[rd] = -1; H[rd] = -1; return; }
+export function divu(al: number, ah: number, bl: number, bh: number): void {
+  if ((bl | bh) === 0) { out[0] = -1; out[1] = -1; return; }
   if ((ah >>> 0) < 0x100000 && (bh >>> 0) < 0x100000) {
-    setNumber(L, H, rd, Math.floor(((ah >>> 0) * 4294967296 + (al >>> 0)) / ((bh >>> 0) * 4294967296 + (bl >>> 0))));
+    split(Math.floor(((ah >>> 0) * 4294967296 + (al >>> 0)) / ((bh >>> 0) * 4294967296 + (bl >>> 0))));
     return;
   }
-  setBig(L, H, rd, toUnsignedBig(al, ah) / toUnsignedBig(bl, bh));
+  splitBig(toUnsignedBig(al, ah) / toUnsignedBig(bl, bh));
 }
 
-export function rem(L: Int32Array, H: Int32Array, rd: number, al: number, ah: number, bl: number, bh: number): void {
-  if ((bl | bh) === 0) { L[rd] = al; H[rd] = ah; return; }
-  if (isSmall(ah) && isSmall(bh)) { setNumber(L, H, rd, toNumber(al, ah) % toNumber(bl, bh)); return; }
+export function rem(al: number, ah: number, bl: number, bh: number): void {
+  if ((bl | bh) === 0) { out[0] = al; out[1] = ah; return; }
+  if (isSmall(ah) && isSmall(bh)) { split(toNumber(al, ah) % toNumber(bl, bh)); return; }
   const a = BigInt.asIntN(64, toBig(al, ah)), b = BigInt.asIntN(64, toBig(bl, bh));
-  setBig(L, H, rd, a === MIN64 && b === -1n ? 0n : a % b);
+  splitBig(a === MIN64 && b === -1n ? 0n : a % b);
 }
 
-export function remu(L: Int32Array, H: Int32Array, rd: number, al: number, ah: number, bl: number, bh: number): void {
-  if ((bl | bh) === 0) { L[rd] = al; H[rd] = ah; return; }
+export function remu(al: number, ah: number, bl: number, bh: number): void {
+  if ((bl | bh) === 0) { out[0] = al; out[1] = ah; return; }
   if ((ah >>> 0) < 0x100000 && (bh >>> 0) < 0x100000) {
-    setNumber(L, H, rd, ((ah >>> 0) * 4294967296 + (al >>> 0)) % ((bh >>> 0) * 4294967296 + (bl >>> 0)));
+    split(((ah >>> 0) * 4294967296 + (al >>> 0)) % ((bh >>> 0) * 4294967296 + (bl >>> 0)));
     return;
   }
-  setBig(L, H, rd, toUnsignedBig(al, ah) % toUnsignedBig(bl, bh));
+  splitBig(toUnsignedBig(al, ah) % toUnsignedBig(bl, bh));
 }
 
 /** 32-bit signed division results, sign-extended (divw/remw). */

@@ -19,7 +19,9 @@ export type PgClass = 'innocuous' | 'privileged' | 'sensitive' | 'csr';
  *   JUMP(a)  continue at address a; JUMP_REL(d): continue at PC + d (rows that jump set `jumps`)
  *   LEN      instruction length in bytes (2 or 4), a literal
  *   raw      the instruction's bits
- *   m        the hart (memory, CSRs, traps); A  alu64 helpers; MEM  RAM fast-path macros (see interpreter)
+ *   m        the hart (memory, CSRs, traps; slow paths return values in m.vlo / m.vhi)
+ *   A, O     alu64 helpers, and O = A.out where they leave 64-bit results. Only snippets write L and H.
+ *   LOAD(bytes, signed), STORE(bytes)   the RAM fast path with its slow path (see codegen.ts)
  *   TRAP(cause, tvalLo, tvalHi)  take an exception at this instruction and continue at the handler
  *   END      retire this instruction and end the current slice (state that gates interrupts changed)
  */
@@ -51,7 +53,9 @@ const addImm = `const a = L[rs1], r = (a + imm) | 0; H[rd] = (H[rs1] + (imm >> 3
 const w32 = (expr: string): string => `const r = ${expr}; L[rd] = r; H[rd] = r >> 31;`;
 const logic = (op: string): string => `L[rd] = L[rs1] ${op} L[rs2]; H[rd] = H[rs1] ${op} H[rs2];`;
 const logicImm = (op: string): string => `L[rd] = L[rs1] ${op} imm; H[rd] = H[rs1] ${op} (imm >> 31);`;
-const binop = (fn: string): string => `A.${fn}(L, H, rd, L[rs1], H[rs1], L[rs2], H[rs2]);`;
+/** Helpers leave 64-bit results in O ([lo, hi]); snippets alone write registers. */
+const result = `L[rd] = O[0]; H[rd] = O[1];`;
+const binop = (fn: string): string => `A.${fn}(L[rs1], H[rs1], L[rs2], H[rs2]); ${result}`;
 const branch = (cond: string): string => `JUMP_REL((${cond}) ? imm : LEN);`;
 const lt = (ah: string, al: string, bh: string, bl: string): string => `(${ah} < ${bh} || (${ah} === ${bh} && (${al} >>> 0) < (${bl} >>> 0)))`;
 const ltu = (ah: string, al: string, bh: string, bl: string): string => `((${ah} >>> 0) < (${bh} >>> 0) || (${ah} === ${bh} && (${al} >>> 0) < (${bl} >>> 0)))`;
@@ -61,9 +65,9 @@ const store = (bytes: 1 | 2 | 4 | 8): string => `STORE(${bytes})`;
 const csr = (kind: 0 | 1 | 2, immediate: boolean): string => {
   const v = immediate ? 'rs1, 0' : 'L[rs1], H[rs1]';
   const writes = kind === 0 ? 'true' : 'rs1 !== 0';
-  return `m.retired = RETIRED; const st = m.csrAccess(imm, ${kind}, ${v}, rd, ${writes}); if (st === 1) TRAP(2, raw, 0); if (st === 2) END;`;
+  return `m.retired = RETIRED; const st = m.csrAccess(imm, ${kind}, ${v}, ${writes}); if (st === 1) TRAP(2, raw, 0); L[rd] = m.vlo; H[rd] = m.vhi; if (st === 2) END;`;
 };
-const amo = (op: number, bytes: 4 | 8): string => `if (!m.amo(${op}, ${bytes}, L[rs1], H[rs1], rs2, rd, raw)) TRAP(m.faultCause, m.faultLo, m.faultHi);`;
+const amo = (op: number, bytes: 4 | 8): string => `if (!m.amo(${op}, ${bytes}, L[rs1], H[rs1], L[rs2], H[rs2])) TRAP(m.faultCause, m.faultLo, m.faultHi); L[rd] = m.vlo; H[rd] = m.vhi;`;
 
 /** AMO operation codes understood by Hart.amo. */
 export const AmoOp = { lr: 0, sc: 1, swap: 2, add: 3, xor: 4, and: 5, or: 6, min: 7, max: 8, minu: 9, maxu: 10 } as const;
@@ -73,12 +77,12 @@ const R = 0xfe00707f, I = 0x0000707f, SH64 = 0xfc00707f, SYS = 0xffffffff, AMO =
 export const instructions: InstructionRow[] = [
   // RV64I
   { name: 'lui', mask: 0x7f, match: 0x37, format: 'U', operands: 'rd,uimm20', ext: 'I', pg: 'innocuous', summary: 'rd = imm << 12 (sign-extended)', exec: `L[rd] = imm; H[rd] = imm >> 31;` },
-  { name: 'auipc', mask: 0x7f, match: 0x17, format: 'U', operands: 'rd,uimm20', ext: 'I', pg: 'innocuous', summary: 'rd = pc + (imm << 12)', exec: `A.setNumber(L, H, rd, PC + imm);` },
-  { name: 'jal', mask: 0x7f, match: 0x6f, format: 'J', operands: 'rd,target', ext: 'I', pg: 'innocuous', summary: 'rd = pc + 4; pc += offset', jumps: true, exec: `A.setNumber(L, H, rd, PC + LEN); JUMP_REL(imm);` },
+  { name: 'auipc', mask: 0x7f, match: 0x17, format: 'U', operands: 'rd,uimm20', ext: 'I', pg: 'innocuous', summary: 'rd = pc + (imm << 12)', exec: `A.split(PC + imm); ${result}` },
+  { name: 'jal', mask: 0x7f, match: 0x6f, format: 'J', operands: 'rd,target', ext: 'I', pg: 'innocuous', summary: 'rd = pc + 4; pc += offset', jumps: true, exec: `A.split(PC + LEN); ${result} JUMP_REL(imm);` },
   {
     name: 'jalr', mask: I, match: 0x67, format: 'I', operands: 'rd,imm(rs1)', ext: 'I', pg: 'innocuous', summary: 'rd = pc + 4; pc = (rs1 + offset) & ~1', jumps: true,
     exec: `const a = L[rs1], s = (a + imm) | 0, thi = (H[rs1] + (imm >> 31) + ((s >>> 0) < (a >>> 0) ? 1 : 0)) | 0, tlo = s & ~1;
-      A.setNumber(L, H, rd, PC + LEN);
+      A.split(PC + LEN); ${result}
       if (!A.isSmall(thi)) { JUMP(m.farJump(tlo, thi)); END; }
       JUMP(A.toNumber(tlo, thi));`,
   },
@@ -105,17 +109,17 @@ export const instructions: InstructionRow[] = [
   { name: 'xori', mask: I, match: 0x4013, format: 'I', operands: 'rd,rs1,imm', ext: 'I', pg: 'innocuous', summary: 'rd = rs1 ^ imm', exec: logicImm('^') },
   { name: 'ori', mask: I, match: 0x6013, format: 'I', operands: 'rd,rs1,imm', ext: 'I', pg: 'innocuous', summary: 'rd = rs1 | imm', exec: logicImm('|') },
   { name: 'andi', mask: I, match: 0x7013, format: 'I', operands: 'rd,rs1,imm', ext: 'I', pg: 'innocuous', summary: 'rd = rs1 & imm', exec: logicImm('&') },
-  { name: 'slli', mask: SH64, match: 0x1013, format: 'SHIFT64', operands: 'rd,rs1,shamt', ext: 'I', pg: 'innocuous', summary: 'rd = rs1 << shamt', exec: `A.sll(L, H, rd, L[rs1], H[rs1], imm);` },
-  { name: 'srli', mask: SH64, match: 0x5013, format: 'SHIFT64', operands: 'rd,rs1,shamt', ext: 'I', pg: 'innocuous', summary: 'rd = rs1 >> shamt (logical)', exec: `A.srl(L, H, rd, L[rs1], H[rs1], imm);` },
-  { name: 'srai', mask: SH64, match: 0x40005013, format: 'SHIFT64', operands: 'rd,rs1,shamt', ext: 'I', pg: 'innocuous', summary: 'rd = rs1 >> shamt (arithmetic)', exec: `A.sra(L, H, rd, L[rs1], H[rs1], imm);` },
+  { name: 'slli', mask: SH64, match: 0x1013, format: 'SHIFT64', operands: 'rd,rs1,shamt', ext: 'I', pg: 'innocuous', summary: 'rd = rs1 << shamt', exec: `A.sll(L[rs1], H[rs1], imm); ${result}` },
+  { name: 'srli', mask: SH64, match: 0x5013, format: 'SHIFT64', operands: 'rd,rs1,shamt', ext: 'I', pg: 'innocuous', summary: 'rd = rs1 >> shamt (logical)', exec: `A.srl(L[rs1], H[rs1], imm); ${result}` },
+  { name: 'srai', mask: SH64, match: 0x40005013, format: 'SHIFT64', operands: 'rd,rs1,shamt', ext: 'I', pg: 'innocuous', summary: 'rd = rs1 >> shamt (arithmetic)', exec: `A.sra(L[rs1], H[rs1], imm); ${result}` },
   { name: 'add', mask: R, match: 0x33, format: 'R', operands: 'rd,rs1,rs2', ext: 'I', pg: 'innocuous', summary: 'rd = rs1 + rs2', exec: `const a = L[rs1], r = (a + L[rs2]) | 0; H[rd] = (H[rs1] + H[rs2] + ((r >>> 0) < (a >>> 0) ? 1 : 0)) | 0; L[rd] = r;` },
   { name: 'sub', mask: R, match: 0x40000033, format: 'R', operands: 'rd,rs1,rs2', ext: 'I', pg: 'innocuous', summary: 'rd = rs1 - rs2', exec: `const a = L[rs1], b = L[rs2]; H[rd] = (H[rs1] - H[rs2] - ((a >>> 0) < (b >>> 0) ? 1 : 0)) | 0; L[rd] = (a - b) | 0;` },
-  { name: 'sll', mask: R, match: 0x1033, format: 'R', operands: 'rd,rs1,rs2', ext: 'I', pg: 'innocuous', summary: 'rd = rs1 << (rs2 & 63)', exec: `A.sll(L, H, rd, L[rs1], H[rs1], L[rs2] & 63);` },
+  { name: 'sll', mask: R, match: 0x1033, format: 'R', operands: 'rd,rs1,rs2', ext: 'I', pg: 'innocuous', summary: 'rd = rs1 << (rs2 & 63)', exec: `A.sll(L[rs1], H[rs1], L[rs2] & 63); ${result}` },
   { name: 'slt', mask: R, match: 0x2033, format: 'R', operands: 'rd,rs1,rs2', ext: 'I', pg: 'innocuous', summary: 'rd = rs1 < rs2 (signed)', exec: `const r = ${lt('H[rs1]', 'L[rs1]', 'H[rs2]', 'L[rs2]')} ? 1 : 0; L[rd] = r; H[rd] = 0;` },
   { name: 'sltu', mask: R, match: 0x3033, format: 'R', operands: 'rd,rs1,rs2', ext: 'I', pg: 'innocuous', summary: 'rd = rs1 < rs2 (unsigned)', exec: `const r = ${ltu('H[rs1]', 'L[rs1]', 'H[rs2]', 'L[rs2]')} ? 1 : 0; L[rd] = r; H[rd] = 0;` },
   { name: 'xor', mask: R, match: 0x4033, format: 'R', operands: 'rd,rs1,rs2', ext: 'I', pg: 'innocuous', summary: 'rd = rs1 ^ rs2', exec: logic('^') },
-  { name: 'srl', mask: R, match: 0x5033, format: 'R', operands: 'rd,rs1,rs2', ext: 'I', pg: 'innocuous', summary: 'rd = rs1 >> (rs2 & 63) (logical)', exec: `A.srl(L, H, rd, L[rs1], H[rs1], L[rs2] & 63);` },
-  { name: 'sra', mask: R, match: 0x40005033, format: 'R', operands: 'rd,rs1,rs2', ext: 'I', pg: 'innocuous', summary: 'rd = rs1 >> (rs2 & 63) (arithmetic)', exec: `A.sra(L, H, rd, L[rs1], H[rs1], L[rs2] & 63);` },
+  { name: 'srl', mask: R, match: 0x5033, format: 'R', operands: 'rd,rs1,rs2', ext: 'I', pg: 'innocuous', summary: 'rd = rs1 >> (rs2 & 63) (logical)', exec: `A.srl(L[rs1], H[rs1], L[rs2] & 63); ${result}` },
+  { name: 'sra', mask: R, match: 0x40005033, format: 'R', operands: 'rd,rs1,rs2', ext: 'I', pg: 'innocuous', summary: 'rd = rs1 >> (rs2 & 63) (arithmetic)', exec: `A.sra(L[rs1], H[rs1], L[rs2] & 63); ${result}` },
   { name: 'or', mask: R, match: 0x6033, format: 'R', operands: 'rd,rs1,rs2', ext: 'I', pg: 'innocuous', summary: 'rd = rs1 | rs2', exec: logic('|') },
   { name: 'and', mask: R, match: 0x7033, format: 'R', operands: 'rd,rs1,rs2', ext: 'I', pg: 'innocuous', summary: 'rd = rs1 & rs2', exec: logic('&') },
   { name: 'addiw', mask: I, match: 0x1b, format: 'I', operands: 'rd,rs1,imm', ext: 'I', pg: 'innocuous', summary: 'rd = sext32(rs1 + imm)', exec: w32('(L[rs1] + imm) | 0') },
