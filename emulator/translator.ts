@@ -25,6 +25,13 @@ interface Block {
   next1: Block | undefined;
 }
 
+/** Marks the exits of a block's code, where registers held in locals are written back. */
+const FLUSH = '/*flush*/';
+
+function flush(dirty: Set<number>): string {
+  return [...dirty].map((n) => `L[${n}] = x${n}l; H[${n}] = x${n}h;`).join(' ');
+}
+
 /** By default, a block entered this often is compiled. */
 export const DEFAULT_HOT = 16;
 const MAX_BLOCK = 64;
@@ -114,6 +121,8 @@ export class Translator {
   private compile(page: number, slot: number): Block | undefined {
     const ram = this.hart.ram, pageStart = page * 4096;
     const parts: string[] = [];
+    // Guest registers live in locals (xNl, xNh) inside a block; the dirty ones go back to L/H at every exit.
+    const used = new Set<number>(), dirty = new Set<number>();
     let delta = 0, count = 0, ended = false;
     while (count < MAX_BLOCK && !ended) {
       const off = slot * 2 + delta;
@@ -126,25 +135,30 @@ export class Translator {
       const d = decodeOperands(op.encoding.format, raw);
       const k = count;
       const ctx: Context = {
-        trap: (c, lo, hi) => `{ m.pc = m.exception(${c}, ${lo}, ${hi}, pc + ${delta}); m.sliceTraps++; return ${k}; }`,
+        trap: (c, lo, hi) => `{ ${FLUSH} m.pc = m.exception(${c}, ${lo}, ${hi}, pc + ${delta}); m.sliceTraps++; return ${k}; }`,
         jump: (a) => `m.pc = ${a};`,
         jumpRel: (dd) => `m.pc = pc + ${delta} + (${dd});`,
         pc: `(pc + ${delta})`,
-        end: (jumps) => `{ ${jumps ? '' : `m.pc = pc + ${delta + len};`} m.endSlice = true; return ${k + 1}; }`,
+        end: (jumps) => `{ ${FLUSH} ${jumps ? '' : `m.pc = pc + ${delta + len};`} m.endSlice = true; return ${k + 1}; }`,
         retired: `(m.retired + ${k})`,
       };
-      const code = expandSemantics(op, ctx)
+      let code = expandSemantics(op, ctx)
         .replace(/\brd\b/g, String(d.rd === 0 ? 32 : d.rd))
         .replace(/\brs1\b/g, String(d.rs1)).replace(/\brs2\b/g, String(d.rs2))
-        .replace(/\bimm\b/g, `(${d.imm})`).replace(/\braw\b/g, `(${raw})`);
+        .replace(/\bimm\b/g, `(${d.imm})`).replace(/\braw\b/g, `(${raw})`)
+        .replace(/\b([LH])\[(\d+)\]/g, (_, half: string, n: string) => { used.add(Number(n)); return `x${n}${half === 'L' ? 'l' : 'h'}`; });
+      for (const w of code.matchAll(/\bx(\d+)[lh] = /g)) dirty.add(Number(w[1]));
+      code = code.replaceAll(FLUSH, flush(dirty));
       parts.push(`{ // ${op.name}\n${code}\n}`);
       count++;
       delta += len;
-      if (op.semantics.jumps) { parts.push(`return ${count};`); ended = true; }
+      if (op.semantics.jumps) { parts.push(`${flush(dirty)} return ${count};`); ended = true; }
     }
     if (count === 0) return undefined;
-    if (!parts[parts.length - 1].startsWith('return')) parts.push(`m.pc = pc + ${delta}; return ${count};`);
-    const factory = new Function('m', 'A', 'Z8in', `${PRELUDE}\nreturn function block(pc) {\n${parts.join('\n')}\n};`);
+    if (!ended) parts.push(`${flush(dirty)} m.pc = pc + ${delta}; return ${count};`);
+    const locals = [...used].map((n) => `x${n}l = L[${n}], x${n}h = H[${n}]`).join(', ');
+    const body = `${locals ? `let ${locals};` : ''}\n${parts.join('\n')}`;
+    const factory = new Function('m', 'A', 'Z8in', `${PRELUDE}\nreturn function block(pc) {\n${body}\n};`);
     const start = pageStart + slot * 2;
     const block: Block = {
       run: factory(this.hart, this.helpers, Ram.zero8), count, start, end: start + delta, live: true,
