@@ -8,10 +8,13 @@ import { expandSemantics, PRELUDE, type Context } from './codegen';
 import type { Hart } from './hart';
 import type { RunFunction } from './interpreter';
 
-/** A translated block: runs from its first instruction and returns how many instructions retired. */
+/**
+ * A translated block: runs from its first instruction and returns how many instructions retired. A block
+ * that branches back to its own start loops inside the function while `left` (the budget) allows.
+ */
 interface Block {
-  run: (pc: number) => number;
-  /** Instructions in the block; it only runs when the budget has room for all of them. */
+  run: (pc: number, left: number) => number;
+  /** Instructions in the block (one iteration); it only runs when the budget has room for all of them. */
   count: number;
   /** RAM offsets [start, end) of its instructions, to drop it when they are overwritten. */
   start: number;
@@ -25,9 +28,7 @@ interface Block {
   next1: Block | undefined;
 }
 
-/** Marks the exits of a block's code, where registers held in locals are written back. */
-const FLUSH = '/*flush*/';
-
+/** Writes registers held in block locals back to the register file. */
 function flush(dirty: Set<number>): string {
   return [...dirty].map((n) => `L[${n}] = x${n}l; H[${n}] = x${n}h;`).join(' ');
 }
@@ -59,9 +60,10 @@ export class Translator {
     h.endSlice = false;
     let block = this.lookup(h.pc);
     while (retired + traps < budget) {
-      if (block !== undefined && block.count <= budget - retired - traps) {
+      const left = budget - retired - traps;
+      if (block !== undefined && block.count <= left) {
         h.sliceTraps = 0;
-        const n = block.run(h.pc);
+        const n = block.run(h.pc, left);
         h.retired += n;
         retired += n;
         traps += h.sliceTraps;
@@ -122,8 +124,10 @@ export class Translator {
     const ram = this.hart.ram, pageStart = page * 4096;
     const parts: string[] = [];
     // Guest registers live in locals (xNl, xNh) inside a block; the dirty ones go back to L/H at every exit.
+    // Each exit is marked /*flush:k*/ and filled in at the end, once it is known whether the block loops.
     const used = new Set<number>(), dirty = new Set<number>();
-    let delta = 0, count = 0, ended = false;
+    const dirtyAt: Set<number>[] = [];
+    let delta = 0, count = 0, ended = false, loops = false;
     while (count < MAX_BLOCK && !ended) {
       const off = slot * 2 + delta;
       if (off + 2 > 4096) break;
@@ -133,32 +137,44 @@ export class Translator {
       if (len === 4) raw |= (ram.read8(pageStart + off + 2) << 16) | (ram.read8(pageStart + off + 3) << 24);
       const op = decodeOpcode(raw);
       const d = decodeOperands(op.encoding.format, raw);
-      const k = count;
+      const k = count, at = `/*flush:${k}*/`;
+      // A branch or jump back to the block's first instruction: the block becomes a loop inside one function.
+      const selfLoop = /^(B|CB|J|CJ)$/.test(op.encoding.format) && op.semantics.jumps === true && delta + d.imm === 0;
       const ctx: Context = {
-        trap: (c, lo, hi) => `{ ${FLUSH} m.pc = m.exception(${c}, ${lo}, ${hi}, pc + ${delta}); m.sliceTraps++; return ${k}; }`,
+        trap: (c, lo, hi) => `{ ${at} m.pc = m.exception(${c}, ${lo}, ${hi}, pc + ${delta}); m.sliceTraps++; return n + ${k}; }`,
         jump: (a) => `m.pc = ${a};`,
-        jumpRel: (dd) => `m.pc = pc + ${delta} + (${dd});`,
+        jumpRel: (dd) => selfLoop
+          ? `{ const _d = ${dd}; if (_d !== ${-delta}) { ${at} m.pc = pc + ${delta} + _d; return n + ${k + 1}; } }`
+          : `m.pc = pc + ${delta} + (${dd});`,
         pc: `(pc + ${delta})`,
-        end: (jumps) => `{ ${FLUSH} ${jumps ? '' : `m.pc = pc + ${delta + len};`} m.endSlice = true; return ${k + 1}; }`,
-        retired: `(m.retired + ${k})`,
+        end: (jumps) => `{ ${at} ${jumps ? '' : `m.pc = pc + ${delta + len};`} m.endSlice = true; return n + ${k + 1}; }`,
+        retired: `(m.retired + n + ${k})`,
       };
-      let code = expandSemantics(op, ctx)
+      const code = expandSemantics(op, ctx)
         .replace(/\brd\b/g, String(d.rd === 0 ? 32 : d.rd))
         .replace(/\brs1\b/g, String(d.rs1)).replace(/\brs2\b/g, String(d.rs2))
         .replace(/\bimm\b/g, `(${d.imm})`).replace(/\braw\b/g, `(${raw})`)
         .replace(/\b([LH])\[(\d+)\]/g, (_, half: string, n: string) => { used.add(Number(n)); return `x${n}${half === 'L' ? 'l' : 'h'}`; });
       for (const w of code.matchAll(/\bx(\d+)[lh] = /g)) dirty.add(Number(w[1]));
-      code = code.replaceAll(FLUSH, flush(dirty));
+      dirtyAt.push(new Set(dirty));
       parts.push(`{ // ${op.name}\n${code}\n}`);
       count++;
       delta += len;
-      if (op.semantics.jumps) { parts.push(`${flush(dirty)} return ${count};`); ended = true; }
+      if (op.semantics.jumps) {
+        ended = true;
+        loops = selfLoop;
+        parts.push(selfLoop
+          ? `n += ${count}; if (left - n < ${count}) { ${at} m.pc = pc; return n; }`
+          : `${at} return n + ${count};`);
+      }
     }
     if (count === 0) return undefined;
-    if (!ended) parts.push(`${flush(dirty)} m.pc = pc + ${delta}; return ${count};`);
+    if (!ended) parts.push(`/*flush:${count - 1}*/ m.pc = pc + ${delta}; return n + ${count};`);
+    // In a loop every exit may follow any earlier iteration: flush everything the block writes.
+    const text = parts.join('\n').replace(/\/\*flush:(\d+)\*\//g, (_, k: string) => flush(loops ? dirty : dirtyAt[Number(k)]));
     const locals = [...used].map((n) => `x${n}l = L[${n}], x${n}h = H[${n}]`).join(', ');
-    const body = `${locals ? `let ${locals};` : ''}\n${parts.join('\n')}`;
-    const factory = new Function('m', 'A', 'Z8in', `${PRELUDE}\nreturn function block(pc) {\n${body}\n};`);
+    const body = `let n = 0${locals ? `, ${locals}` : ''};\n${loops ? `for (;;) {\n${text}\n}` : text}`;
+    const factory = new Function('m', 'A', 'Z8in', `${PRELUDE}\nreturn function block(pc, left) {\n${body}\n};`);
     const start = pageStart + slot * 2;
     const block: Block = {
       run: factory(this.hart, this.helpers, Ram.zero8), count, start, end: start + delta, live: true,

@@ -5,7 +5,7 @@ import { Machine, RAM_BASE, type MachineOptions } from '../../emulator/machine';
 import { B, CSR, I, J, R, S, SYS, U, program } from './encode';
 
 const BASE = BigInt(RAM_BASE);
-const T0 = 5, T1 = 6, A0 = 10, A1 = 11;
+const T0 = 5, T1 = 6, A0 = 10, A1 = 11, A2 = 12, A3 = 13;
 const ENGINES: MachineOptions[] = [{ engine: 'interpreter' }, { engine: 'translator', translateAfter: 1 }, { engine: 'translator' }];
 
 function boot(words: number[], options: MachineOptions = {}): Machine {
@@ -27,6 +27,20 @@ describe('machine', () => {
       return { a0: m.hart.reg(A0), n: m.instructions };
     });
     for (const r of results) assert.deepEqual(r, { a0: 500500n, n: 2 + 3 * 1000 + 4 });
+  });
+
+  it('a trap in a later iteration of a translated loop sees every register the loop wrote', () => {
+    // a2 counts iterations; the load faults when a1 steps past the end of RAM (third iteration).
+    const words = [I('addi', A2, A2, 1), I('ld', A0, A1, 0), I('addi', A1, A1, 8), I('addi', A3, A3, -1), B('bne', A3, 0, -16)];
+    const states = ENGINES.map((e) => {
+      const m = boot(words, e);
+      m.hart.setReg(A1, BASE + BigInt(m.ram.size) - 16n);
+      m.hart.setReg(A3, 100n);
+      m.run(1000);
+      return [m.hart.reg(A1), m.hart.reg(A2), m.hart.reg(A3), m.hart.csr.get(0x342), m.hart.csr.get(0x343)];
+    });
+    assert.deepEqual(states[0], [BASE + 0x800_0000n, 3n, 98n, 1n, 0n]); // then stuck: mtvec = 0 is not memory
+    for (const s of states) assert.deepEqual(s, states[0]);
   });
 
   it('compiles hot blocks on the translator', () => {
