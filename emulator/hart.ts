@@ -43,6 +43,9 @@ export class HartStats {
 
 const TWO32 = 4294967296;
 
+/** CSR writes after which interrupts must be re-checked (or, later, translations dropped): the slice ends. */
+const ENDS_SLICE = new Set<number>([CSR.mstatus, CSR.mie, CSR.mip, CSR.mideleg, CSR.sstatus, CSR.sie, CSR.sip, CSR.satp]);
+
 export class Hart implements Clock {
   /** Low and high halves of x0..x31; index 32 absorbs writes to x0. */
   readonly L = new Int32Array(33);
@@ -116,23 +119,34 @@ export class Hart implements Clock {
     return this.trapAt(cause, false, pc % TWO32 | 0, Math.floor(pc / TWO32) | 0, tvalLo, tvalHi);
   }
 
-  /** Trap entry into M-mode, exactly as the privileged spec describes it. */
+  /**
+   * Trap entry, exactly as the privileged spec describes it: to S-mode when the trap comes from S or U and
+   * medeleg/mideleg delegates its cause, otherwise to M-mode. Returns the handler's address.
+   */
   trapAt(cause: number, interrupt: boolean, epcLo: number, epcHi: number, tvalLo: number, tvalHi: number): number {
     const c = this.csr, from = this.priv;
-    c.lo[CSR.mepc] = epcLo & ~1; c.hi[CSR.mepc] = epcHi;
-    c.lo[CSR.mcause] = cause; c.hi[CSR.mcause] = interrupt ? 0x80000000 | 0 : 0;
-    c.lo[CSR.mtval] = tvalLo; c.hi[CSR.mtval] = tvalHi;
+    const deleg = c.lo[interrupt ? CSR.mideleg : CSR.medeleg];
+    const toS = from !== Priv.M && ((deleg >>> cause) & 1) === 1;
+    const [epc, cau, tval, tvec] = toS ? [CSR.sepc, CSR.scause, CSR.stval, CSR.stvec] : [CSR.mepc, CSR.mcause, CSR.mtval, CSR.mtvec];
+    c.lo[epc] = epcLo & ~1; c.hi[epc] = epcHi;
+    c.lo[cau] = cause; c.hi[cau] = interrupt ? 0x80000000 | 0 : 0;
+    c.lo[tval] = tvalLo; c.hi[tval] = tvalHi;
     const s = c.lo[CSR.mstatus];
-    const mie = (s >>> 3) & 1;
-    c.lo[CSR.mstatus] = (s & ~((1 << 3) | (1 << 7) | (3 << 11))) | (mie << 7) | (from << 11);
-    const vec = c.lo[CSR.mtvec];
-    const base = toNumber(vec & ~3, c.hi[CSR.mtvec]);
+    if (toS) {
+      // SPIE = SIE, SIE = 0, SPP = the mode trapped from (U or S)
+      c.lo[CSR.mstatus] = (s & ~((1 << 1) | (1 << 5) | (1 << 8))) | (((s >>> 1) & 1) << 5) | (from << 8);
+    } else {
+      c.lo[CSR.mstatus] = (s & ~((1 << 3) | (1 << 7) | (3 << 11))) | (((s >>> 3) & 1) << 7) | (from << 11);
+    }
+    const vec = c.lo[tvec];
+    const base = toNumber(vec & ~3, c.hi[tvec]);
     const handler = interrupt && (vec & 3) === 1 ? base + 4 * cause : base;
+    const to = toS ? Priv.S : Priv.M;
     this.stats.traps[interrupt ? 32 + cause : cause]++;
-    this.setPriv(Priv.M);
+    this.setPriv(to);
     if (this.events.has('trap')) {
       this.events.emit('trap', {
-        cause, interrupt, fromPriv: from, toPriv: Priv.M,
+        cause, interrupt, fromPriv: from, toPriv: to,
         epc: big(epcLo & ~1, epcHi), tval: big(tvalLo, tvalHi), handler: BigInt.asUintN(64, BigInt(handler)),
       });
     }
@@ -143,12 +157,31 @@ export class Hart implements Clock {
   mret(): number {
     const c = this.csr, s = c.lo[CSR.mstatus];
     const mpp = (s >>> 11) & 3, mpie = (s >>> 7) & 1;
-    // MPRV is cleared when returning to a mode below M (spec 1.12).
+    // MPP becomes the least privileged mode; MPRV is cleared when returning below M (spec 1.12).
     let ns = (s & ~((1 << 3) | (3 << 11))) | (mpie << 3) | (1 << 7);
     if (mpp !== Priv.M) ns &= ~(1 << 17);
     c.lo[CSR.mstatus] = ns;
     this.setPriv(mpp as Priv);
     return toNumber(c.lo[CSR.mepc], c.hi[CSR.mepc]);
+  }
+
+  /** sret is illegal in U-mode, and in S-mode when mstatus.TSR is set. */
+  sretTraps(): boolean {
+    return this.priv === Priv.U || (this.priv === Priv.S && (this.csr.lo[CSR.mstatus] & (1 << 22)) !== 0);
+  }
+
+  /** sret: back to SPP with SIE restored from SPIE; returns the new pc. */
+  sret(): number {
+    const c = this.csr, s = c.lo[CSR.mstatus];
+    const spp = (s >>> 8) & 1, spie = (s >>> 5) & 1;
+    c.lo[CSR.mstatus] = (s & ~((1 << 1) | (1 << 8) | (1 << 17))) | (spie << 1) | (1 << 5);
+    this.setPriv(spp as Priv);
+    return toNumber(c.lo[CSR.sepc], c.hi[CSR.sepc]);
+  }
+
+  /** sfence.vma is illegal in U-mode, and in S-mode when mstatus.TVM is set. */
+  sfenceTraps(): boolean {
+    return this.priv === Priv.U || (this.priv === Priv.S && (this.csr.lo[CSR.mstatus] & (1 << 20)) !== 0);
   }
 
   private setPriv(p: Priv): void {
@@ -168,15 +201,20 @@ export class Hart implements Clock {
   }
 
   /**
-   * Takes the highest-priority pending and enabled interrupt, if M-mode interrupts are enabled here
-   * (always below M-mode). Returns true when one was taken; pc is then the handler.
+   * Takes the highest-priority interrupt that is pending, enabled in mie and enabled for the current mode:
+   * M-level ones unless in M-mode with MIE clear; delegated (S-level) ones below S, or in S with SIE set.
+   * Priority: MEI, MSI, MTI, SEI, SSI, STI. Returns true when one was taken; pc is then the handler.
    */
   takeInterrupt(): boolean {
     const c = this.csr;
     const pending = c.lo[CSR.mip] & c.lo[CSR.mie];
     if (pending === 0) return false;
-    if (this.priv === Priv.M && ((c.lo[CSR.mstatus] >>> 3) & 1) === 0) return false;
-    const cause = pending & (1 << 11) ? 11 : pending & (1 << 3) ? 3 : 7; // MEI > MSI > MTI
+    const s = c.lo[CSR.mstatus], deleg = c.lo[CSR.mideleg];
+    const mEnabled = this.priv < Priv.M || ((s >>> 3) & 1) === 1;
+    const sEnabled = this.priv < Priv.S || (this.priv === Priv.S && ((s >>> 1) & 1) === 1);
+    const ready = (pending & ~deleg & (mEnabled ? -1 : 0)) | (pending & deleg & (sEnabled ? -1 : 0));
+    if (ready === 0) return false;
+    const cause = [11, 3, 7, 9, 1, 5].find((b) => (ready >>> b) & 1)!;
     this.pc = this.trapAt(cause, true, this.pc % TWO32 | 0, Math.floor(this.pc / TWO32) | 0, 0, 0);
     return true;
   }
@@ -187,9 +225,9 @@ export class Hart implements Clock {
     c.lo[CSR.mip] = on ? c.lo[CSR.mip] | (1 << bit) : c.lo[CSR.mip] & ~(1 << bit);
   }
 
-  /** wfi below M-mode traps when mstatus.TW is set (this machine has no S-mode, so U-mode wfi is otherwise allowed). */
+  /** wfi is illegal in U-mode, and in S-mode when mstatus.TW is set (as QEMU does: no time limit is modelled). */
   wfiTraps(): boolean {
-    return this.priv !== Priv.M && ((this.csr.lo[CSR.mstatus] >>> 21) & 1) === 1;
+    return this.priv === Priv.U || (this.priv === Priv.S && ((this.csr.lo[CSR.mstatus] >>> 21) & 1) === 1);
   }
 
   /** An interrupt is pending and enabled in mie (whether or not globally enabled): wfi does not wait. */
@@ -215,7 +253,7 @@ export class Hart implements Clock {
     }
     this.vlo = olo;
     this.vhi = ohi;
-    return writes && (num === CSR.mstatus || num === CSR.mie || num === CSR.mip) ? 2 : 0;
+    return writes && ENDS_SLICE.has(num) ? 2 : 0;
   }
 
   // ---- memory slow paths ----

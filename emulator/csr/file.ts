@@ -3,10 +3,16 @@
 import { csrTable } from './table';
 
 export const CSR = {
-  mstatus: 0x300, misa: 0x301, mie: 0x304, mtvec: 0x305, mcounteren: 0x306, mscratch: 0x340,
+  sstatus: 0x100, sie: 0x104, stvec: 0x105, scounteren: 0x106, sscratch: 0x140, sepc: 0x141, scause: 0x142, stval: 0x143,
+  sip: 0x144, satp: 0x180,
+  mstatus: 0x300, misa: 0x301, medeleg: 0x302, mideleg: 0x303, mie: 0x304, mtvec: 0x305, mcounteren: 0x306, mscratch: 0x340,
   mepc: 0x341, mcause: 0x342, mtval: 0x343, mip: 0x344, mhartid: 0xf14,
   mcycle: 0xb00, minstret: 0xb02, cycle: 0xc00, time: 0xc01, instret: 0xc02,
 } as const;
+
+/** The mstatus bits sstatus shows: SIE, SPIE, UBE, SPP, VS, FS, XS, SUM, MXR (low word); UXL, SD (high word). */
+const SSTATUS_LO = 0x000de762, SSTATUS_HI = 0x80000003 | 0;
+const MSTATUS_TVM = 1 << 20;
 
 /** Cycles per tick of the 10 MHz timebase: the machine is modelled as 1 GHz, one instruction per cycle. */
 export const CYCLES_PER_TICK = 100;
@@ -63,6 +69,9 @@ export class CsrFile {
   read(num: number, priv: number): boolean {
     if (!this.allowed(num, priv)) return false;
     switch (num) {
+      case CSR.sstatus: return this.view(CSR.mstatus, SSTATUS_LO, SSTATUS_HI);
+      case CSR.sie: return this.view(CSR.mie, this.lo[CSR.mideleg], 0);
+      case CSR.sip: return this.view(CSR.mip, this.lo[CSR.mideleg], 0);
       case CSR.mcycle: case CSR.cycle: return this.setResult(BigInt(this.clock.cycles) + this.cycleOffset);
       case CSR.minstret: case CSR.instret: return this.setResult(BigInt(this.clock.retired) + this.instretOffset);
       case CSR.time: return this.setResult(BigInt(this.clock.mtime()));
@@ -78,12 +87,16 @@ export class CsrFile {
       // The written value is what the next instruction sees: this instruction's own retirement does not count.
       case CSR.mcycle: this.cycleOffset = toBig(lo, hi) - BigInt(this.clock.cycles + 1); return;
       case CSR.minstret: this.instretOffset = toBig(lo, hi) - BigInt(this.clock.retired + 1); return;
-      case CSR.mtvec: if ((lo & 3) >= 2) return; break;
-      case CSR.mstatus: {
-        const mpp = (lo >>> 11) & 3;
-        if (mpp === 1 || mpp === 2) lo &= ~(3 << 11); // no S-mode: MPP holds M or U only
+      case CSR.mtvec: case CSR.stvec: if ((lo & 3) >= 2) return; break;
+      case CSR.mstatus:
+        if (((lo >>> 11) & 3) === 2) lo &= ~(3 << 11); // MPP cannot hold the reserved mode 2: U, as Spike does
         break;
-      }
+      // Views write through to the register they show, within their mask.
+      case CSR.sstatus: this.write(CSR.mstatus, (this.lo[CSR.mstatus] & ~SSTATUS_LO) | (lo & SSTATUS_LO), (this.hi[CSR.mstatus] & ~SSTATUS_HI) | (hi & SSTATUS_HI)); return;
+      case CSR.sie: { const d = this.lo[CSR.mideleg]; this.write(CSR.mie, (this.lo[CSR.mie] & ~d) | (lo & d), 0); return; }
+      case CSR.sip: { const d = this.lo[CSR.mideleg] & 2; this.write(CSR.mip, (this.lo[CSR.mip] & ~d) | (lo & d), 0); return; } // only SSIP
+      // Only Bare translation exists so far: a write selecting another mode has no effect at all, as the spec requires.
+      case CSR.satp: if ((hi >>> 28) !== 0) return; break;
     }
     const ml = this.maskLo[num], mh = this.maskHi[num];
     this.lo[num] = (this.lo[num] & ~ml) | (lo & ml);
@@ -94,7 +107,18 @@ export class CsrFile {
   allowed(num: number, priv: number): boolean {
     if (this.exists[num] === 0) return false;
     if (priv < ((num >>> 8) & 3)) return false;
-    if (priv < 3 && num >= 0xc00 && num <= 0xc1f) return ((this.lo[CSR.mcounteren] >>> (num & 31)) & 1) === 1;
+    if (num === CSR.satp && priv === 1 && (this.lo[CSR.mstatus] & MSTATUS_TVM) !== 0) return false;
+    if (priv < 3 && num >= 0xc00 && num <= 0xc1f) {
+      const bit = num & 31;
+      if (((this.lo[CSR.mcounteren] >>> bit) & 1) === 0) return false;
+      if (priv === 0 && ((this.lo[CSR.scounteren] >>> bit) & 1) === 0) return false;
+    }
+    return true;
+  }
+
+  private view(num: number, maskLo: number, maskHi: number): true {
+    this.rlo = this.lo[num] & maskLo;
+    this.rhi = this.hi[num] & maskHi;
     return true;
   }
 

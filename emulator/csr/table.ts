@@ -10,7 +10,7 @@ export interface CsrField {
   values?: Record<number, string>;
 }
 
-export type CsrGroup = 'machine' | 'counters' | 'user';
+export type CsrGroup = 'machine' | 'supervisor' | 'counters' | 'user';
 
 export interface CsrDef {
   num: number;
@@ -25,23 +25,52 @@ export interface CsrDef {
 
 const PRIV_NAMES = { 0: 'U', 1: 'S', 3: 'M' };
 
+/** The sstatus fields: the part of mstatus S-mode sees. */
+export const SSTATUS_FIELDS: CsrField[] = [
+  { name: 'SIE', lsb: 1, width: 1, desc: 'S-mode interrupts enabled' },
+  { name: 'SPIE', lsb: 5, width: 1, desc: 'SIE before the last trap into S-mode' },
+  { name: 'SPP', lsb: 8, width: 1, desc: 'privilege mode before the last trap into S-mode', values: { 0: 'U', 1: 'S' } },
+  { name: 'SUM', lsb: 18, width: 1, desc: 'S-mode may access user pages' },
+  { name: 'MXR', lsb: 19, width: 1, desc: 'loads from execute-only pages succeed' },
+  { name: 'UXL', lsb: 32, width: 2, desc: 'U-mode XLEN (2 = 64-bit)' },
+];
+
 export const MSTATUS_FIELDS: CsrField[] = [
+  ...SSTATUS_FIELDS,
   { name: 'MIE', lsb: 3, width: 1, desc: 'M-mode interrupts enabled' },
   { name: 'MPIE', lsb: 7, width: 1, desc: 'MIE before the last trap into M-mode' },
   { name: 'MPP', lsb: 11, width: 2, desc: 'privilege mode before the last trap into M-mode', values: PRIV_NAMES },
   { name: 'MPRV', lsb: 17, width: 1, desc: 'loads and stores use the privilege in MPP' },
-  { name: 'TW', lsb: 21, width: 1, desc: 'wfi traps when executed below M-mode for too long' },
-  { name: 'UXL', lsb: 32, width: 2, desc: 'U-mode XLEN (2 = 64-bit)' },
+  { name: 'TVM', lsb: 20, width: 1, desc: 'satp and sfence.vma trap in S-mode (trap virtual memory)' },
+  { name: 'TW', lsb: 21, width: 1, desc: 'wfi traps below M-mode' },
+  { name: 'TSR', lsb: 22, width: 1, desc: 'sret traps in S-mode (trap sret)' },
+  { name: 'SXL', lsb: 34, width: 2, desc: 'S-mode XLEN (2 = 64-bit)' },
 ];
 
 /** Interrupt bits shared by mie and mip. */
 export const INTERRUPT_FIELDS: CsrField[] = [
+  { name: 'SSI', lsb: 1, width: 1, desc: 'supervisor software interrupt' },
+  { name: 'STI', lsb: 5, width: 1, desc: 'supervisor timer interrupt' },
+  { name: 'SEI', lsb: 9, width: 1, desc: 'supervisor external interrupt' },
   { name: 'MSI', lsb: 3, width: 1, desc: 'machine software interrupt' },
   { name: 'MTI', lsb: 7, width: 1, desc: 'machine timer interrupt' },
   { name: 'MEI', lsb: 11, width: 1, desc: 'machine external interrupt' },
 ];
 
-export const MISA_VALUE = (2n << 62n) | (1n << 0n) | (1n << 2n) | (1n << 8n) | (1n << 12n) | (1n << 20n); // rv64 A C I M U
+export const MISA_VALUE = (2n << 62n) | (1n << 0n) | (1n << 2n) | (1n << 8n) | (1n << 12n) | (1n << 18n) | (1n << 20n); // rv64 A C I M S U
+
+/** Interrupt bits: S-level ones can be delegated to S-mode through mideleg. */
+const S_INTERRUPTS = (1n << 1n) | (1n << 5n) | (1n << 9n);
+const M_INTERRUPTS = (1n << 3n) | (1n << 7n) | (1n << 11n);
+/** Exceptions medeleg can delegate: all but ecall from M-mode (11) and the reserved causes. */
+export const DELEGABLE_EXCEPTIONS = 0xb3ffn;
+
+const TVEC_FIELDS = (mode: string): CsrField[] => [
+  { name: 'MODE', lsb: 0, width: 2, desc: `Direct: all traps to BASE; Vectored: interrupts to BASE + 4 × cause (${mode})`, values: { 0: 'Direct', 1: 'Vectored' } },
+  { name: 'BASE', lsb: 2, width: 62, desc: 'handler address / 4' },
+];
+const CAUSE_FIELDS: CsrField[] = [{ name: 'Interrupt', lsb: 63, width: 1, desc: '1 for interrupts' }, { name: 'Code', lsb: 0, width: 63, desc: 'exception or interrupt code' }];
+const COUNTEREN_FIELDS: CsrField[] = [{ name: 'CY', lsb: 0, width: 1, desc: 'cycle' }, { name: 'TM', lsb: 1, width: 1, desc: 'time' }, { name: 'IR', lsb: 2, width: 1, desc: 'instret' }];
 
 const counter = (num: number, name: string, desc: string, group: CsrGroup): CsrDef => ({ num, name, desc, group, writable: 0n });
 
@@ -51,29 +80,49 @@ export const csrTable: CsrDef[] = [
   { num: 0xf13, name: 'mimpid', desc: 'implementation version', group: 'machine', writable: 0n, reset: 0x0001_0000n },
   { num: 0xf14, name: 'mhartid', desc: 'ID of the hart running this code', group: 'machine', writable: 0n },
   { num: 0xf15, name: 'mconfigptr', desc: 'pointer to the configuration data structure (none)', group: 'machine', writable: 0n },
-  { num: 0x300, name: 'mstatus', desc: 'machine status: interrupt enables and previous privilege', group: 'machine', writable: (1n << 3n) | (1n << 7n) | (3n << 11n) | (1n << 17n) | (1n << 21n), reset: 2n << 32n, fields: MSTATUS_FIELDS },
+  // S-mode registers; sstatus, sie and sip are views of mstatus, mie and mip (see CsrFile).
+  { num: 0x100, name: 'sstatus', desc: 'supervisor status: the S-mode view of mstatus', group: 'supervisor', writable: 0n, fields: SSTATUS_FIELDS },
+  { num: 0x104, name: 'sie', desc: 'supervisor interrupt enable: mie where mideleg delegates', group: 'supervisor', writable: 0n, fields: INTERRUPT_FIELDS.slice(0, 3) },
+  { num: 0x105, name: 'stvec', desc: 'supervisor trap vector: handler base and mode', group: 'supervisor', writable: ~0n, fields: TVEC_FIELDS('S') },
+  { num: 0x106, name: 'scounteren', desc: 'which counters U-mode may read (with mcounteren)', group: 'supervisor', writable: 0xffff_ffffn, fields: COUNTEREN_FIELDS },
+  { num: 0x10a, name: 'senvcfg', desc: 'supervisor environment configuration for U-mode', group: 'supervisor', writable: 1n,
+    fields: [{ name: 'FIOM', lsb: 0, width: 1, desc: 'fence of I/O implies memory' }] },
+  { num: 0x140, name: 'sscratch', desc: 'scratch register for S-mode trap handlers', group: 'supervisor', writable: ~0n },
+  { num: 0x141, name: 'sepc', desc: 'pc of the instruction that trapped into S-mode', group: 'supervisor', writable: ~1n },
+  { num: 0x142, name: 'scause', desc: 'cause of the last trap into S-mode', group: 'supervisor', writable: ~0n, fields: CAUSE_FIELDS },
+  { num: 0x143, name: 'stval', desc: 'trap value: faulting address or instruction bits', group: 'supervisor', writable: ~0n },
+  { num: 0x144, name: 'sip', desc: 'supervisor interrupt pending: mip where mideleg delegates', group: 'supervisor', writable: 0n, fields: INTERRUPT_FIELDS.slice(0, 3) },
   {
-    num: 0x301, name: 'misa', desc: 'ISA and extensions (read-only here)', group: 'machine', writable: 0n, reset: MISA_VALUE,
-    fields: [{ name: 'MXL', lsb: 62, width: 2, desc: 'machine XLEN (2 = 64-bit)' }, { name: 'Extensions', lsb: 0, width: 26, desc: 'one bit per letter: A C I M U' }],
-  },
-  { num: 0x304, name: 'mie', desc: 'machine interrupt enable', group: 'machine', writable: 0x888n, fields: INTERRUPT_FIELDS },
-  {
-    num: 0x305, name: 'mtvec', desc: 'machine trap vector: handler base and mode', group: 'machine', writable: ~0n,
+    num: 0x180, name: 'satp', desc: 'supervisor address translation: mode, ASID and root page table (only Bare so far)', group: 'supervisor', writable: ~0n,
     fields: [
-      { name: 'MODE', lsb: 0, width: 2, desc: 'Direct: all traps to BASE; Vectored: interrupts to BASE + 4 × cause', values: { 0: 'Direct', 1: 'Vectored' } },
-      { name: 'BASE', lsb: 2, width: 62, desc: 'handler address / 4' },
+      { name: 'MODE', lsb: 60, width: 4, desc: 'translation scheme', values: { 0: 'Bare', 8: 'Sv39', 9: 'Sv48' } },
+      { name: 'ASID', lsb: 44, width: 16, desc: 'address-space ID' },
+      { name: 'PPN', lsb: 0, width: 44, desc: 'physical page number of the root page table' },
     ],
   },
-  { num: 0x306, name: 'mcounteren', desc: 'which counters U-mode may read', group: 'machine', writable: 0xffff_ffffn,
-    fields: [{ name: 'CY', lsb: 0, width: 1, desc: 'cycle' }, { name: 'TM', lsb: 1, width: 1, desc: 'time' }, { name: 'IR', lsb: 2, width: 1, desc: 'instret' }] },
+  {
+    num: 0x300, name: 'mstatus', desc: 'machine status: interrupt enables and previous privileges', group: 'machine',
+    writable: (1n << 1n) | (1n << 3n) | (1n << 5n) | (1n << 7n) | (1n << 8n) | (3n << 11n) | (1n << 17n) | (1n << 18n) | (1n << 19n) | (1n << 20n) | (1n << 21n) | (1n << 22n),
+    reset: (2n << 32n) | (2n << 34n), fields: MSTATUS_FIELDS,
+  },
+  {
+    num: 0x301, name: 'misa', desc: 'ISA and extensions (read-only here)', group: 'machine', writable: 0n, reset: MISA_VALUE,
+    fields: [{ name: 'MXL', lsb: 62, width: 2, desc: 'machine XLEN (2 = 64-bit)' }, { name: 'Extensions', lsb: 0, width: 26, desc: 'one bit per letter: A C I M S U' }],
+  },
+  { num: 0x302, name: 'medeleg', desc: 'exceptions delegated to S-mode', group: 'machine', writable: DELEGABLE_EXCEPTIONS },
+  { num: 0x303, name: 'mideleg', desc: 'interrupts delegated to S-mode', group: 'machine', writable: S_INTERRUPTS, fields: INTERRUPT_FIELDS.slice(0, 3) },
+  { num: 0x304, name: 'mie', desc: 'machine interrupt enable', group: 'machine', writable: S_INTERRUPTS | M_INTERRUPTS, fields: INTERRUPT_FIELDS },
+  {
+    num: 0x305, name: 'mtvec', desc: 'machine trap vector: handler base and mode', group: 'machine', writable: ~0n, fields: TVEC_FIELDS('M'),
+  },
+  { num: 0x306, name: 'mcounteren', desc: 'which counters S-mode (and, with scounteren, U-mode) may read', group: 'machine', writable: 0xffff_ffffn, fields: COUNTEREN_FIELDS },
   { num: 0x340, name: 'mscratch', desc: 'scratch register for M-mode trap handlers', group: 'machine', writable: ~0n },
   { num: 0x341, name: 'mepc', desc: 'pc of the instruction that trapped into M-mode', group: 'machine', writable: ~1n },
   {
-    num: 0x342, name: 'mcause', desc: 'cause of the last trap into M-mode', group: 'machine', writable: ~0n,
-    fields: [{ name: 'Interrupt', lsb: 63, width: 1, desc: '1 for interrupts' }, { name: 'Code', lsb: 0, width: 63, desc: 'exception or interrupt code' }],
+    num: 0x342, name: 'mcause', desc: 'cause of the last trap into M-mode', group: 'machine', writable: ~0n, fields: CAUSE_FIELDS,
   },
   { num: 0x343, name: 'mtval', desc: 'trap value: faulting address or instruction bits', group: 'machine', writable: ~0n },
-  { num: 0x344, name: 'mip', desc: 'machine interrupt pending', group: 'machine', writable: 0n, fields: INTERRUPT_FIELDS },
+  { num: 0x344, name: 'mip', desc: 'machine interrupt pending (M bits come from devices; S bits M-mode may set)', group: 'machine', writable: S_INTERRUPTS, fields: INTERRUPT_FIELDS },
   { num: 0x30a, name: 'menvcfg', desc: 'machine environment configuration for U-mode', group: 'machine', writable: 1n,
     fields: [{ name: 'FIOM', lsb: 0, width: 1, desc: 'fence of I/O implies memory' }] },
   { num: 0x320, name: 'mcountinhibit', desc: 'stops counters (hardwired 0 here: counters always count)', group: 'counters', writable: 0n },

@@ -27,7 +27,7 @@ const COMPRESSED_BASE_REG = 8;
 const isMemory = (op: Opcode): boolean => /^(lb|lh|lw|ld|lbu|lhu|lwu|sb|sh|sw|sd)$/.test(op.semantics.name);
 const isAtomic = (op: Opcode): boolean => op.encoding.format === 'AMO';
 const isBranch = (op: Opcode): boolean => op.encoding.format === 'B' || op.encoding.format === 'CB' && op.semantics.format === 'B';
-const EXCLUDED = /^(jalr|c\.jr|c\.jalr|ecall|mret|wfi|csrr.*|fence\.i|c\.addi16sp|c\.swsp|c\.sdsp|c\.ebreak|ebreak)$/;
+const EXCLUDED = /^(jalr|c\.jr|c\.jalr|ecall|mret|sret|sfence\.vma|wfi|csrr.*|fence\.i|c\.addi16sp|c\.swsp|c\.sdsp|c\.ebreak|ebreak)$/;
 
 /** Ops the fuzzer draws from. Control flow is limited to forward branches and jal; CSRs are covered by the corpus. */
 export const fuzzOps: Opcode[] = opcodes.slice(2).filter((op) => !EXCLUDED.test(op.name));

@@ -8,10 +8,10 @@ import { assembleAndLink, runQemu, REPO_ROOT, type GuestResult } from '../suppor
 export const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures');
 
 /**
- * QEMU's CPU with Ringside's extensions: RV64IMAC, Zicsr, Zifencei, M and U modes, no S, F, D, H or V.
- * (This changes when the machine grows S-mode and F/D.)
+ * QEMU's CPU with Ringside's extensions: RV64IMAC, Zicsr, Zifencei, M, S and U modes; no F, D, H or V.
+ * (This changes when the machine grows F/D.)
  */
-export const QEMU_CPU = 'rv64,s=off,f=off,d=off,h=off,v=off';
+export const QEMU_CPU = 'rv64,f=off,d=off,h=off,v=off';
 
 /** Assembles fixture-convention source text (it may `.include "common.inc"`) into an ELF. */
 export function buildFixture(source: string, outElf: string): string {

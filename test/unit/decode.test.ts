@@ -15,6 +15,7 @@ describe('instruction table', () => {
     assert.equal(count('A'), 22);
     assert.equal(count('Zicsr'), 6);
     assert.equal(count('Zifencei'), 1);
+    assert.equal(count('Priv'), 4);       // mret, sret, sfence.vma, wfi
     assert.equal(compressed.length, 33); // RV64C integer instructions incl. c.nop, c.ebreak
     assert.ok(opcodeByName.has('mret') && opcodeByName.has('wfi'));
   });
