@@ -14,7 +14,10 @@ export interface Context {
   retired: string;
 }
 
-/** The local constants generated code expects: registers, RAM views and the RAM window. */
+/**
+ * The local constants generated code expects: registers, RAM views and the RAM window. Generated code also
+ * needs `bare` in scope: true when data addresses are physical, so the RAM fast path applies.
+ */
 export const PRELUDE = `
   const L = m.L, H = m.H, ram = m.ram;
   const M8 = ram.c8, M16 = ram.c16, M32 = ram.c32, PF = ram.pageFlags, Z8 = Z8in;
@@ -56,7 +59,7 @@ function loadCode(bytes: number, signed: boolean): string {
   };
   const high = bytes === 8 ? '' : signed ? 'H[rd] = L[rd] >> 31;' : 'H[rd] = 0;';
   return `{ ${address()}
-    if (ahi === 0 && (off >>> 0) < RS && (off & ${bytes - 1}) === 0) { ${fast[bytes]} ${high} }
+    if (bare && ahi === 0 && (off >>> 0) < RS && (off & ${bytes - 1}) === 0) { ${fast[bytes]} ${high} }
     else if (m.loadSlow(alo, ahi, ${bytes}, ${signed})) { L[rd] = m.vlo; H[rd] = m.vhi; }
     else TRAP(m.faultCause, m.faultLo, m.faultHi); }`;
 }
@@ -69,7 +72,7 @@ function storeCode(bytes: number): string {
     8: `const ch = M32[c], i = (off & 65535) >>> 2; ch[i] = L[rs2]; ch[i + 1] = H[rs2];`,
   };
   return `{ ${address()}
-    if (ahi === 0 && (off >>> 0) < RS && (off & ${bytes - 1}) === 0) {
+    if (bare && ahi === 0 && (off >>> 0) < RS && (off & ${bytes - 1}) === 0) {
       const c = off >>> 16; if (M8[c] === Z8) ram.allocate(c);
       ${fast[bytes]}
       if (PF[off >>> 12] !== 0 && m.storeNotify(off, ${bytes})) END;

@@ -7,6 +7,7 @@ import { decode, OP_UNDECODED } from './isa/decode';
 import { AmoOp } from './isa/instructions';
 import { Emitter } from './events';
 import { isSmall, toNumber } from './isa/alu64';
+import { Access, ACCESS_FAULT, Mmu, type TranslationContext } from './mmu';
 
 export const enum Priv { U = 0, S = 1, M = 3 }
 
@@ -82,6 +83,15 @@ export class Hart implements Clock {
   /** Called when code at RAM offsets [off, off+bytes) changed (off -1: anywhere, after fence.i): translations are stale. */
   onCodeChange: (off: number, bytes: number) => void = () => {};
 
+  /** Data accesses are untranslated (M-mode without MPRV, or satp Bare): the generated RAM fast path applies. */
+  dataBare = true;
+  /** Instruction fetches are untranslated. */
+  fetchBare = true;
+  /** Changes whenever translation may have changed (satp, sfence.vma, privilege, mstatus): cached links go stale. */
+  translationEpoch = 0;
+  private readonly mmu: Mmu;
+  private readonly ctx: TranslationContext = { priv: 3, satpLo: 0, satpHi: 0, sum: false, mxr: false };
+
   private resValid = false;
   private resAddr = 0;
   private resValue = 0n;
@@ -89,6 +99,7 @@ export class Hart implements Clock {
   constructor(readonly bus: Bus, readonly hartId: number) {
     this.ram = bus.ram;
     this.csr = new CsrFile(hartId, this);
+    this.mmu = new Mmu(this.ram, (off) => { if (this.ram.pageFlags[off >>> PAGE_SHIFT] !== 0) this.storeNotify(off, 8); });
     this.decoded = new Array(bus.ram.pageFlags.length).fill(undefined);
   }
 
@@ -184,10 +195,47 @@ export class Hart implements Clock {
     return this.priv === Priv.U || (this.priv === Priv.S && (this.csr.lo[CSR.mstatus] & (1 << 20)) !== 0);
   }
 
+  /**
+   * Recomputes which accesses are translated after satp, mstatus, the privilege mode or (sfence.vma) the page
+   * tables changed. Nothing caches translations beyond a slice except translated-block links, keyed by the epoch.
+   */
+  translationChanged(): void {
+    const c = this.csr, s = c.lo[CSR.mstatus];
+    const paging = (c.hi[CSR.satp] >>> 28) !== 0;
+    const mprv = (s & (1 << 17)) !== 0;
+    const dataPriv = this.priv === Priv.M && mprv ? (s >>> 11) & 3 : this.priv;
+    this.fetchBare = this.priv === Priv.M || !paging;
+    this.dataBare = dataPriv === Priv.M || !paging;
+    this.translationEpoch++;
+  }
+
+  /** Physical address for an access at (lo, hi), or -1 with faultCause/faultLo/faultHi set. */
+  private translate(lo: number, hi: number, access: Access): number {
+    const bare = access === Access.Fetch ? this.fetchBare : this.dataBare;
+    if (bare) {
+      if (isSmall(hi) && hi >= 0) return toNumber(lo, hi);
+      this.fault(ACCESS_FAULT[access], lo, hi);
+      return -1;
+    }
+    const c = this.csr, s = c.lo[CSR.mstatus], ctx = this.ctx;
+    ctx.priv = access !== Access.Fetch && this.priv === Priv.M && (s & (1 << 17)) !== 0 ? (s >>> 11) & 3 : this.priv;
+    ctx.satpLo = c.lo[CSR.satp]; ctx.satpHi = c.hi[CSR.satp];
+    ctx.sum = (s & (1 << 18)) !== 0; ctx.mxr = (s & (1 << 19)) !== 0;
+    const w = this.mmu.translate(lo, hi, access, ctx);
+    if (w.pa < 0) this.fault(w.cause, lo, hi);
+    return w.pa;
+  }
+
+  /** The physical address an instruction fetch at pc reads, or -1 (fault set). */
+  fetchAddress(pc: number): number {
+    return this.fetchBare ? pc : this.translate(pc % TWO32 | 0, Math.floor(pc / TWO32) | 0, Access.Fetch);
+  }
+
   private setPriv(p: Priv): void {
     if (p === this.priv) return;
     const from = this.priv;
     this.priv = p;
+    this.translationChanged();
     this.stats.privilegeChanges++;
     if (this.events.has('privilegeChange')) this.events.emit('privilegeChange', { from, to: p });
   }
@@ -253,7 +301,11 @@ export class Hart implements Clock {
     }
     this.vlo = olo;
     this.vhi = ohi;
-    return writes && ENDS_SLICE.has(num) ? 2 : 0;
+    if (writes && ENDS_SLICE.has(num)) {
+      this.translationChanged();
+      return 2;
+    }
+    return 0;
   }
 
   // ---- memory slow paths ----
@@ -263,22 +315,40 @@ export class Hart implements Clock {
     return false;
   }
 
-  /** Physical address of a data access, or -1 when it cannot be any memory. */
-  private physical(lo: number, hi: number): number {
-    return isSmall(hi) && hi >= 0 ? toNumber(lo, hi) : -1;
+  /**
+   * RAM offsets of the bytes of an access at (lo, hi), translated; undefined when they are not all RAM (pa is
+   * then the first byte's physical address, or -1 with the fault set). An access crossing a page under
+   * translation is translated page by page.
+   */
+  private ramBytes(lo: number, hi: number, bytes: number, access: Access): { offsets: number[] | undefined; pa: number } {
+    const pa = this.translate(lo, hi, access);
+    if (pa < 0) return { offsets: undefined, pa };
+    const split = 4096 - (lo & 4095);
+    let pa2 = pa + split;
+    if (split < bytes && !(access === Access.Fetch ? this.fetchBare : this.dataBare)) {
+      const next = lo + split;
+      pa2 = this.translate(next | 0, (hi + (next >= TWO32 ? 1 : 0)) | 0, access);
+      if (pa2 < 0) return { offsets: undefined, pa: -1 };
+    }
+    const offsets: number[] = [];
+    for (let i = 0; i < bytes; i++) {
+      const a = i < split ? pa + i : pa2 + (i - split);
+      if (!this.ram.contains(a, 1)) return { offsets: undefined, pa };
+      offsets.push(a - this.ram.base);
+    }
+    return { offsets, pa };
   }
 
-  /** Loads that missed the RAM fast path: MMIO, misaligned RAM, and faults. */
+  /** Loads that missed the RAM fast path: translation, MMIO, misaligned RAM, and faults. */
   loadSlow(lo: number, hi: number, bytes: 1 | 2 | 4 | 8, signed: boolean): boolean {
-    const pa = this.physical(lo, hi);
-    let vlo: number, vhi = 0;
-    if (pa >= 0 && this.ram.contains(pa, bytes)) {
-      const off = pa - this.ram.base;
-      vlo = 0;
-      for (let i = Math.min(bytes, 4) - 1; i >= 0; i--) vlo = (vlo << 8) | this.ram.read8(off + i);
-      for (let i = bytes - 1; i >= 4; i--) vhi = (vhi << 8) | this.ram.read8(off + i);
+    const { offsets, pa } = this.ramBytes(lo, hi, bytes, Access.Load);
+    if (pa < 0) return false;
+    let vlo = 0, vhi = 0;
+    if (offsets) {
+      for (let i = Math.min(bytes, 4) - 1; i >= 0; i--) vlo = (vlo << 8) | this.ram.read8(offsets[i]);
+      for (let i = bytes - 1; i >= 4; i--) vhi = (vhi << 8) | this.ram.read8(offsets[i]);
     } else {
-      const dev = pa >= 0 && (pa & (bytes - 1)) === 0 ? this.bus.find(pa, bytes) : undefined;
+      const dev = (pa & (bytes - 1)) === 0 ? this.bus.find(pa, bytes) : undefined;
       if (!dev) return this.fault(Cause.loadAccess, lo, hi);
       const off = pa - dev.base;
       if (bytes === 8) { vlo = dev.device.read(off, 4); vhi = dev.device.read(off + 4, 4); } else vlo = dev.device.read(off, bytes);
@@ -295,13 +365,23 @@ export class Hart implements Clock {
 
   /** Stores that missed the RAM fast path. Returns 0 done, 1 fault, 2 done and the slice must end. */
   storeSlow(lo: number, hi: number, bytes: 1 | 2 | 4 | 8, vlo: number, vhi: number): 0 | 1 | 2 {
-    const pa = this.physical(lo, hi);
-    if (pa >= 0 && this.ram.contains(pa, bytes)) {
-      const off = pa - this.ram.base;
-      for (let i = 0; i < bytes; i++) this.ram.write8(off + i, i < 4 ? vlo >>> (8 * i) : vhi >>> (8 * (i - 4)));
-      return this.storeNotify(off, bytes) ? 2 : 0;
+    const { offsets, pa } = this.ramBytes(lo, hi, bytes, Access.Store);
+    if (pa < 0) return 1;
+    if (offsets) {
+      offsets.forEach((off, i) => this.ram.write8(off, i < 4 ? vlo >>> (8 * i) : vhi >>> (8 * (i - 4))));
+      // Watchers see each physically contiguous part whole (HTIF acts on a complete tohost write).
+      let stop = false;
+      for (let i = 0, start = 0; i < offsets.length; i++) {
+        if (i + 1 < offsets.length && offsets[i + 1] === offsets[i] + 1) continue;
+        const off = offsets[start], len = i - start + 1;
+        if (this.ram.pageFlags[off >>> PAGE_SHIFT] !== 0 || this.ram.pageFlags[(off + len - 1) >>> PAGE_SHIFT] !== 0) {
+          stop = this.storeNotify(off, len) || stop;
+        }
+        start = i + 1;
+      }
+      return stop ? 2 : 0;
     }
-    const dev = pa >= 0 && (pa & (bytes - 1)) === 0 ? this.bus.find(pa, bytes) : undefined;
+    const dev = (pa & (bytes - 1)) === 0 ? this.bus.find(pa, bytes) : undefined;
     if (!dev) { this.fault(Cause.storeAccess, lo, hi); return 1; }
     const off = pa - dev.base;
     if (bytes === 8) { dev.device.write(off, 4, vlo); dev.device.write(off + 4, 4, vhi); } else dev.device.write(off, bytes, vlo);
@@ -350,8 +430,9 @@ export class Hart implements Clock {
   amo(op: number, bytes: 4 | 8, lo: number, hi: number, slo: number, shi: number): boolean {
     const isLoad = op === AmoOp.lr;
     if ((lo & (bytes - 1)) !== 0) return this.fault(isLoad ? Cause.loadMisaligned : Cause.storeMisaligned, lo, hi);
-    const pa = this.physical(lo, hi);
-    if (pa < 0 || !this.ram.contains(pa, bytes)) return this.fault(isLoad ? Cause.loadAccess : Cause.storeAccess, lo, hi);
+    const pa = this.translate(lo, hi, isLoad ? Access.Load : Access.Store);
+    if (pa < 0) return false;
+    if (!this.ram.contains(pa, bytes)) return this.fault(isLoad ? Cause.loadAccess : Cause.storeAccess, lo, hi);
     const off = pa - this.ram.base;
     const old = this.readRam(off, bytes);
     const src = bytes === 4 ? BigInt(slo) : BigInt.asIntN(64, (BigInt(shi) << 32n) | BigInt(slo >>> 0));
@@ -414,16 +495,23 @@ export class Hart implements Clock {
   }
 
   /**
-   * Decodes the instruction at RAM offset off into its slot. Returns false when its second half lies
-   * outside RAM (the fetch faults at that address).
+   * Decodes the instruction at RAM offset off (fetched from pc) into its slot. Returns false when the second
+   * half of an instruction that straddles a page cannot be fetched (the fault is set, at pc + 2).
    */
-  decodeSlot(page: Int32Array, off: number): boolean {
+  decodeSlot(page: Int32Array, off: number, pc: number): boolean {
     const ram = this.ram;
     let raw = ram.read8(off) | (ram.read8(off + 1) << 8);
     if ((raw & 3) === 3) {
-      if (off + 4 > ram.size) return this.fault(Cause.fetchAccess, (ram.base + off + 2) | 0, 0);
-      raw |= (ram.read8(off + 2) << 16) | (ram.read8(off + 3) << 24);
-      if ((off & 4095) === 4094) this.fetchPage(ram.base + off + 2); // flag the next page so stores to it invalidate
+      let next = off + 2;
+      if ((off & 4095) === 4094) {
+        // The second half is on the next (virtual) page, which may map anywhere.
+        const pa = this.fetchAddress(pc + 2);
+        if (pa < 0) return false;
+        if (!ram.contains(pa, 2)) return this.fault(Cause.fetchAccess, (pc + 2) % TWO32 | 0, Math.floor((pc + 2) / TWO32) | 0);
+        this.fetchPage(pa); // flag that page as code, so stores to it invalidate this slot
+        next = pa - ram.base;
+      }
+      raw |= (ram.read8(next) << 16) | (ram.read8(next + 1) << 24);
     }
     const d = decode(raw);
     const s = ((off & 4095) >>> 1) * SLOT_WORDS;

@@ -22,7 +22,8 @@ function jumpTo(target: string): string {
 }
 
 const interpreterContext: Context = {
-  trap: (c, lo, hi) => `{ ${jumpTo(`m.exception(${c}, ${lo}, ${hi}, pageBase + o)`)} t++; continue outer; }`,
+  // A trap may change the privilege mode and so the translation: refetch the page and re-read bareness.
+  trap: (c, lo, hi) => `{ pageBase = m.exception(${c}, ${lo}, ${hi}, pageBase + o) - 8192; o = 8192; bare = m.dataBare; t++; continue outer; }`,
   jump: (a) => jumpTo(a),
   jumpRel: (d) => `o += ${d};`,
   pc: '(pageBase + o)',
@@ -53,22 +54,24 @@ function source(): string {
   // The pc is pageBase (a number: any 64-bit address) + o (an int32 offset into the current page), so the
   // common case of straight-line code and in-page branches is integer arithmetic only.
   return function run(budget, toBlockEnd) {
-    let n = 0, t = 0, P = NO_PAGE, pageBase = m.pc - 8192, pageOff = 0, o = 8192;
+    let n = 0, t = 0, P = NO_PAGE, pageBase = m.pc - 8192, pageOff = 0, o = 8192, bare = m.dataBare;
     const base = m.retired;
     outer: while (n + t < budget) {
       if ((o >>> 0) >= 4096) {
         const pc = pageBase + o;
-        const page = m.fetchPage(pc);
+        const pa = m.fetchAddress(pc);
+        const page = pa < 0 ? undefined : m.fetchPage(pa);
         if (page === undefined) {
-          ${jumpTo('m.exception(1, pc % 4294967296 | 0, Math.floor(pc / 4294967296) | 0, pc)')} t++; continue;
+          if (pa >= 0) { m.faultCause = 1; m.faultLo = pc % 4294967296 | 0; m.faultHi = Math.floor(pc / 4294967296) | 0; }
+          pageBase = m.exception(m.faultCause, m.faultLo, m.faultHi, pc) - 8192; o = 8192; bare = m.dataBare; t++; continue;
         }
-        P = page; o = (pc % 4096) | 0; pageBase = pc - o; pageOff = pageBase - ram.base;
+        P = page; o = (pc % 4096) | 0; pageBase = pc - o; pageOff = pa - o - ram.base;
       }
       const si = o << 1; // (o / 2) * SLOT_WORDS
       const w = P[si];
       switch (w & 1023) {
         case 0:
-          if (!m.decodeSlot(P, pageOff + o)) { ${jumpTo('m.exception(m.faultCause, m.faultLo, m.faultHi, pageBase + o)')} t++; }
+          if (!m.decodeSlot(P, pageOff + o, pageBase + o)) { pageBase = m.exception(m.faultCause, m.faultLo, m.faultHi, pageBase + o) - 8192; o = 8192; bare = m.dataBare; t++; }
           continue;
         ${cases}
       }

@@ -21,6 +21,8 @@ interface Block {
   end: number;
   /** False once dropped: links to it must not be followed. */
   live: boolean;
+  /** The hart's translationEpoch when the links below were made. */
+  linkEpoch: number;
   /** The last two blocks control went to, by pc (direct chaining without a lookup). */
   nextPc0: number;
   next0: Block | undefined;
@@ -69,9 +71,12 @@ export class Translator {
         traps += h.sliceTraps;
         if (h.endSlice) break;
         const pc = h.pc;
-        let next = block.nextPc0 === pc ? block.next0 : block.nextPc1 === pc ? block.next1 : undefined;
+        // Links are by virtual pc: valid only while the translation they were made under holds.
+        let next = block.linkEpoch !== h.translationEpoch ? undefined
+          : block.nextPc0 === pc ? block.next0 : block.nextPc1 === pc ? block.next1 : undefined;
         if (next === undefined || !next.live) {
           next = this.lookup(pc);
+          if (block.linkEpoch !== h.translationEpoch) { block.linkEpoch = h.translationEpoch; block.nextPc0 = block.nextPc1 = NaN; }
           if (next !== undefined) {
             block.nextPc1 = block.nextPc0; block.next1 = block.next0;
             block.nextPc0 = pc; block.next0 = next;
@@ -89,9 +94,11 @@ export class Translator {
     return retired;
   };
 
-  /** The block starting at pc, compiling it once it is hot; undefined while cold or outside RAM. */
+  /** The block starting at pc, compiling it once it is hot; undefined while cold, outside RAM or unmapped. */
   private lookup(pc: number): Block | undefined {
-    const ram = this.hart.ram, off = pc - ram.base;
+    const h = this.hart, ram = h.ram;
+    const pa = h.fetchBare ? pc : h.fetchAddress(pc);
+    const off = pa - ram.base;
     if (!(off >= 0 && off < ram.size)) return undefined;
     const page = off >>> 12, slot = (off & 4095) >>> 1;
     const list = this.blocks[page];
@@ -174,10 +181,10 @@ export class Translator {
     const text = parts.join('\n').replace(/\/\*flush:(\d+)\*\//g, (_, k: string) => flush(loops ? dirty : dirtyAt[Number(k)]));
     const locals = [...used].map((n) => `x${n}l = L[${n}], x${n}h = H[${n}]`).join(', ');
     const body = `let n = 0${locals ? `, ${locals}` : ''};\n${loops ? `for (;;) {\n${text}\n}` : text}`;
-    const factory = new Function('m', 'A', 'Z8in', `${PRELUDE}\nreturn function block(pc, left) {\n${body}\n};`);
+    const factory = new Function('m', 'A', 'Z8in', `${PRELUDE}\nreturn function block(pc, left) {\nconst bare = m.dataBare;\n${body}\n};`);
     const start = pageStart + slot * 2;
     const block: Block = {
-      run: factory(this.hart, this.helpers, Ram.zero8), count, start, end: start + delta, live: true,
+      run: factory(this.hart, this.helpers, Ram.zero8), count, start, end: start + delta, live: true, linkEpoch: this.hart.translationEpoch,
       nextPc0: NaN, next0: undefined, nextPc1: NaN, next1: undefined,
     };
     (this.blocks[page] ??= new Array<Block | undefined>(2048).fill(undefined))[slot] = block;

@@ -1,6 +1,7 @@
 // The hart's CSR storage and access rules: existence, privilege, read-only, WARL masks, counters.
 // Built from the CSR table; the few registers with behaviour beyond a mask are handled here by number.
 import { csrTable } from './table';
+import { SATP_LEVELS } from '../mmu';
 
 export const CSR = {
   sstatus: 0x100, sie: 0x104, stvec: 0x105, scounteren: 0x106, sscratch: 0x140, sepc: 0x141, scause: 0x142, stval: 0x143,
@@ -95,8 +96,8 @@ export class CsrFile {
       case CSR.sstatus: this.write(CSR.mstatus, (this.lo[CSR.mstatus] & ~SSTATUS_LO) | (lo & SSTATUS_LO), (this.hi[CSR.mstatus] & ~SSTATUS_HI) | (hi & SSTATUS_HI)); return;
       case CSR.sie: { const d = this.lo[CSR.mideleg]; this.write(CSR.mie, (this.lo[CSR.mie] & ~d) | (lo & d), 0); return; }
       case CSR.sip: { const d = this.lo[CSR.mideleg] & 2; this.write(CSR.mip, (this.lo[CSR.mip] & ~d) | (lo & d), 0); return; } // only SSIP
-      // Only Bare translation exists so far: a write selecting another mode has no effect at all, as the spec requires.
-      case CSR.satp: if ((hi >>> 28) !== 0) return; break;
+      // A write selecting a mode the MMU lacks (not Bare, Sv39 or Sv48) has no effect at all, as the spec requires.
+      case CSR.satp: { const mode = hi >>> 28; if (mode !== 0 && SATP_LEVELS[mode] === undefined) return; break; }
     }
     const ml = this.maskLo[num], mh = this.maskHi[num];
     this.lo[num] = (this.lo[num] & ~ml) | (lo & ml);

@@ -93,7 +93,7 @@ export const csrTable: CsrDef[] = [
   { num: 0x143, name: 'stval', desc: 'trap value: faulting address or instruction bits', group: 'supervisor', writable: ~0n },
   { num: 0x144, name: 'sip', desc: 'supervisor interrupt pending: mip where mideleg delegates', group: 'supervisor', writable: 0n, fields: INTERRUPT_FIELDS.slice(0, 3) },
   {
-    num: 0x180, name: 'satp', desc: 'supervisor address translation: mode, ASID and root page table (only Bare so far)', group: 'supervisor', writable: ~0n,
+    num: 0x180, name: 'satp', desc: 'supervisor address translation: mode (Bare, Sv39, Sv48), ASID and root page table', group: 'supervisor', writable: ~0n,
     fields: [
       { name: 'MODE', lsb: 60, width: 4, desc: 'translation scheme', values: { 0: 'Bare', 8: 'Sv39', 9: 'Sv48' } },
       { name: 'ASID', lsb: 44, width: 16, desc: 'address-space ID' },
