@@ -16,7 +16,17 @@ import { spawnSync } from 'node:child_process';
 import { Machine, type Engine } from '../emulator/machine';
 import { CC, QEMU, REPO_ROOT, buildCCached, hasTool, qemuArgs, requireTool, tempDir } from '../test/support/toolchain';
 
-const WORKLOADS = ['crc32', 'sieve', 'mix'];
+const WORKLOADS = ['crc32', 'sieve', 'mix', 'crc32-sv39', 'sieve-sv39'];
+
+/** A `NAME-sv39` workload is NAME entered in S-mode with Sv39 paging on (bench/workloads/sv39-entry.c). */
+function workloadBuild(name: string): { sources: string[]; flags: string[] } {
+  const base = name.replace(/-sv39$/, '');
+  if (base === name) return { sources: [`bench/workloads/${name}.c`], flags: [] };
+  return {
+    sources: [`bench/workloads/${base}.c`, 'bench/workloads/sv39-entry.c'],
+    flags: ['-Wl,--wrap=main'],
+  };
+}
 /** The issue's target for the interpreter tier, on the CRC workload (reported for both tiers). */
 const TARGET_MIPS = { workload: 'crc32', mips: 150 };
 
@@ -121,7 +131,8 @@ function main(): void {
   const rows = [['workload', 'instructions', 'interpreter MIPS', 'translator MIPS', ...(withQemu ? ['QEMU MIPS', 'QEMU icount MIPS', 'vs QEMU', 'vs icount'] : []), 'checksum']];
   let failed = false;
   for (const name of names) {
-    const elfPath = buildCCached(`bench-${name}`, [`bench/workloads/${name}.c`]);
+    const { sources, flags } = workloadBuild(name);
+    const elfPath = buildCCached(`bench-${name}`, sources, { flags });
     const elf = fs.readFileSync(elfPath);
     process.stderr.write(`running ${name} (${path.relative(REPO_ROOT, elfPath)})...\n`);
     const interp = best(o.runs, () => runRingside(elf, 'interpreter'));

@@ -1,6 +1,7 @@
 // Code generation shared by both engine tiers: expands an instruction's `exec` snippet into JavaScript.
 // The interpreter and the block translator differ only in how control leaves an instruction (the Context).
 import type { Opcode } from './isa/decode';
+import { TLB_SIZE } from './mmu';
 
 /** How one engine expresses leaving an instruction; see the macro list in isa/instructions.ts. */
 export interface Context {
@@ -21,7 +22,8 @@ export interface Context {
 export const PRELUDE = `
   const L = m.L, H = m.H, ram = m.ram;
   const M8 = ram.c8, M16 = ram.c16, M32 = ram.c32, PF = ram.pageFlags, Z8 = Z8in;
-  const RS = ram.size, RBI = ram.base | 0, O = A.out;`;
+  const RS = ram.size, RBI = ram.base | 0, O = A.out;
+  const TLK = m.tlb.loadKey, TLO = m.tlb.loadOff, TSK = m.tlb.storeKey, TSO = m.tlb.storeOff, TLB_MASK = ${TLB_SIZE - 1};`;
 
 /** Expands `NAME(args)` macros whose arguments may contain nested parentheses. */
 export function expandCalls(code: string, name: string, expand: (args: string[]) => string): string {
@@ -44,10 +46,16 @@ export function expandCalls(code: string, name: string, expand: (args: string[])
   return out + code.slice(i);
 }
 
-/** Effective address as exact 32-bit halves, and its RAM offset (meaningful when ahi is 0), in int32 arithmetic only. */
-function address(): string {
+/**
+ * Effective address as exact 32-bit halves, and its RAM offset: directly when untranslated, else through the
+ * load or store TLB (-1 on a miss, or when the address is not RAM: the slow path then walks and refills).
+ */
+function address(store: boolean): string {
+  const [key, ram] = store ? ['TSK', 'TSO'] : ['TLK', 'TLO'];
   return `const _b = L[rs1], alo = (_b + imm) | 0, ahi = (H[rs1] + (imm >> 31) + ((alo >>> 0) < (_b >>> 0) ? 1 : 0)) | 0;
-    const off = (alo - RBI) | 0;`;
+    let off = -1;
+    if (bare) { if (ahi === 0) off = (alo - RBI) | 0; }
+    else { const _i = (alo >>> 12) & TLB_MASK; if (${key}[_i] === ahi * 1048576 + (alo >>> 12)) off = (${ram}[_i] + (alo & 4095)) | 0; }`;
 }
 
 function loadCode(bytes: number, signed: boolean): string {
@@ -58,8 +66,8 @@ function loadCode(bytes: number, signed: boolean): string {
     8: `const c = M32[off >>> 16], i = (off & 65535) >>> 2; L[rd] = c[i]; H[rd] = c[i + 1];`,
   };
   const high = bytes === 8 ? '' : signed ? 'H[rd] = L[rd] >> 31;' : 'H[rd] = 0;';
-  return `{ ${address()}
-    if (bare && ahi === 0 && (off >>> 0) < RS && (off & ${bytes - 1}) === 0) { ${fast[bytes]} ${high} }
+  return `{ ${address(false)}
+    if ((off >>> 0) < RS && (off & ${bytes - 1}) === 0) { ${fast[bytes]} ${high} }
     else if (m.loadSlow(alo, ahi, ${bytes}, ${signed})) { L[rd] = m.vlo; H[rd] = m.vhi; }
     else TRAP(m.faultCause, m.faultLo, m.faultHi); }`;
 }
@@ -71,8 +79,8 @@ function storeCode(bytes: number): string {
     4: `M32[c][(off & 65535) >>> 2] = L[rs2];`,
     8: `const ch = M32[c], i = (off & 65535) >>> 2; ch[i] = L[rs2]; ch[i + 1] = H[rs2];`,
   };
-  return `{ ${address()}
-    if (bare && ahi === 0 && (off >>> 0) < RS && (off & ${bytes - 1}) === 0) {
+  return `{ ${address(true)}
+    if ((off >>> 0) < RS && (off & ${bytes - 1}) === 0) {
       const c = off >>> 16; if (M8[c] === Z8) ram.allocate(c);
       ${fast[bytes]}
       if (PF[off >>> 12] !== 0 && m.storeNotify(off, ${bytes})) END;

@@ -7,7 +7,7 @@ import { decode, OP_UNDECODED } from './isa/decode';
 import { AmoOp } from './isa/instructions';
 import { Emitter } from './events';
 import { isSmall, toNumber } from './isa/alu64';
-import { Access, ACCESS_FAULT, Mmu, type TranslationContext } from './mmu';
+import { Access, ACCESS_FAULT, Mmu, Tlb, type TranslationContext } from './mmu';
 
 export const enum Priv { U = 0, S = 1, M = 3 }
 
@@ -89,6 +89,7 @@ export class Hart implements Clock {
   fetchBare = true;
   /** Changes whenever translation may have changed (satp, sfence.vma, privilege, mstatus): cached links go stale. */
   translationEpoch = 0;
+  readonly tlb = new Tlb();
   private readonly mmu: Mmu;
   private readonly ctx: TranslationContext = { priv: 3, satpLo: 0, satpHi: 0, sum: false, mxr: false };
 
@@ -207,6 +208,7 @@ export class Hart implements Clock {
     this.fetchBare = this.priv === Priv.M || !paging;
     this.dataBare = dataPriv === Priv.M || !paging;
     this.translationEpoch++;
+    this.tlb.flush();
   }
 
   /** Physical address for an access at (lo, hi), or -1 with faultCause/faultLo/faultHi set. */
@@ -221,14 +223,20 @@ export class Hart implements Clock {
     ctx.priv = access !== Access.Fetch && this.priv === Priv.M && (s & (1 << 17)) !== 0 ? (s >>> 11) & 3 : this.priv;
     ctx.satpLo = c.lo[CSR.satp]; ctx.satpHi = c.hi[CSR.satp];
     ctx.sum = (s & (1 << 18)) !== 0; ctx.mxr = (s & (1 << 19)) !== 0;
+    this.tlb.misses++;
     const w = this.mmu.translate(lo, hi, access, ctx);
-    if (w.pa < 0) this.fault(w.cause, lo, hi);
+    if (w.pa < 0) { this.fault(w.cause, lo, hi); return w.pa; }
+    const page = w.pa - (lo & 4095);
+    if (page >= this.ram.base && page + 4096 <= this.ram.base + this.ram.size) this.tlb.fill(access, lo, hi, page - this.ram.base);
     return w.pa;
   }
 
   /** The physical address an instruction fetch at pc reads, or -1 (fault set). */
   fetchAddress(pc: number): number {
-    return this.fetchBare ? pc : this.translate(pc % TWO32 | 0, Math.floor(pc / TWO32) | 0, Access.Fetch);
+    if (this.fetchBare) return pc;
+    const lo = pc % TWO32 | 0, hi = Math.floor(pc / TWO32) | 0;
+    const off = this.tlb.fetch(lo, hi);
+    return off >= 0 ? this.ram.base + off : this.translate(lo, hi, Access.Fetch);
   }
 
   private setPriv(p: Priv): void {

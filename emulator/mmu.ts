@@ -15,6 +15,47 @@ const TWO32 = 4294967296;
 /** satp.MODE values this MMU implements, with their number of levels. */
 export const SATP_LEVELS: Record<number, number> = { 8: 3, 9: 4 };
 
+/** Entries per TLB (direct-mapped by the low VPN bits). */
+export const TLB_SIZE = 256;
+
+/**
+ * Software TLBs for translated accesses to RAM, read by the generated fast path: per entry, the key
+ * (the virtual page number as a number, NaN when empty) and the RAM offset of the physical page. Loads and
+ * stores have separate TLBs, so a page enters the store TLB only once a store walk has set its D bit;
+ * fetches have their own. Entries hold for the current privilege, satp and mstatus: any change flushes all.
+ */
+export class Tlb {
+  readonly loadKey = new Float64Array(TLB_SIZE).fill(NaN);
+  readonly loadOff = new Int32Array(TLB_SIZE);
+  readonly storeKey = new Float64Array(TLB_SIZE).fill(NaN);
+  readonly storeOff = new Int32Array(TLB_SIZE);
+  readonly fetchKey = new Float64Array(TLB_SIZE).fill(NaN);
+  readonly fetchOff = new Int32Array(TLB_SIZE);
+  /** Walks that missed the TLBs (statistics). */
+  misses = 0;
+
+  flush(): void {
+    this.loadKey.fill(NaN);
+    this.storeKey.fill(NaN);
+    this.fetchKey.fill(NaN);
+  }
+
+  /** Remembers that virtual page (lo, hi) maps to the RAM page at ramOff for this kind of access. */
+  fill(access: Access, lo: number, hi: number, ramOff: number): void {
+    const i = (lo >>> 12) & (TLB_SIZE - 1), key = hi * 1048576 + (lo >>> 12);
+    const [keys, offs] = access === Access.Load ? [this.loadKey, this.loadOff]
+      : access === Access.Store ? [this.storeKey, this.storeOff] : [this.fetchKey, this.fetchOff];
+    keys[i] = key;
+    offs[i] = ramOff;
+  }
+
+  /** The RAM offset for a fetch at (lo, hi), or -1 on a miss. */
+  fetch(lo: number, hi: number): number {
+    const i = (lo >>> 12) & (TLB_SIZE - 1);
+    return this.fetchKey[i] === hi * 1048576 + (lo >>> 12) ? this.fetchOff[i] + (lo & 4095) : -1;
+  }
+}
+
 export interface Walk {
   /** Physical address, or -1 on a fault (then `cause` says which). */
   pa: number;
