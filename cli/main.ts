@@ -23,17 +23,29 @@ options:
   -m, --memory SIZE      RAM size, e.g. 128M or 1G (default 128M)
   --load-address ADDR    load FILE as a raw binary at ADDR and start there
   --engine NAME          translator (default: hot code compiled to JavaScript) or interpreter
+  --bios FILE            boot firmware (e.g. OpenSBI's fw_dynamic.bin) as QEMU's virt board does; FILE
+                         (the program) is then optional and, if given, is loaded as the kernel at 0x80200000
+  --append STR           kernel command line, passed in the device tree (chosen/bootargs)
+  --dump-dtb FILE        write the generated device tree (with --bios) to FILE
   -h, --help             show this help
 `;
 
 export interface RunOptions {
-  file: string;
+  file?: string;
   maxInstructions?: number;
   trace: boolean;
   stats: boolean;
   memory: number;
   loadAddress?: bigint;
   engine: Engine;
+  bios?: string;
+  append?: string;
+  dumpDtb?: string;
+}
+
+function needValue(flag: string, v: string | undefined): string {
+  if (v === undefined) throw new UsageError(`${flag} needs a value`);
+  return v;
 }
 
 function parseCount(flag: string, v: string | undefined): number {
@@ -65,6 +77,9 @@ export function parseRunArgs(args: string[]): RunOptions {
       case '--stats': o.stats = true; break;
       case '-m': case '--memory': o.memory = parseSize(args[++i]); break;
       case '--load-address': o.loadAddress = parseAddress(args[++i]); break;
+      case '--bios': o.bios = needValue(a, args[++i]); break;
+      case '--append': o.append = needValue(a, args[++i]); break;
+      case '--dump-dtb': o.dumpDtb = needValue(a, args[++i]); break;
       case '--engine': {
         const e = args[++i];
         if (e !== 'translator' && e !== 'interpreter') throw new UsageError(`--engine takes 'translator' or 'interpreter', got '${e ?? ''}'`);
@@ -77,7 +92,7 @@ export function parseRunArgs(args: string[]): RunOptions {
         o.file = a;
     }
   }
-  if (o.file === undefined) throw new UsageError('no program file given (usage: ringside run [options] FILE)');
+  if (o.file === undefined && o.bios === undefined) throw new UsageError('no program file given (usage: ringside run [options] FILE)');
   return o as RunOptions;
 }
 
@@ -159,7 +174,12 @@ function printStats(m: Machine, seconds: number, err: (s: string) => void): void
 /** Runs a program as `ringside run` does; returns the process exit code. */
 export function run(o: RunOptions, stdout: (s: string | Uint8Array) => void, stderr: (s: string) => void): number {
   const m = new Machine({ memory: o.memory, engine: o.engine });
-  m.load(readProgram(o.file), o.loadAddress);
+  if (o.bios !== undefined) {
+    const { dtb } = m.boot(readProgram(o.bios), { kernel: o.file === undefined ? undefined : readProgram(o.file), bootargs: o.append });
+    if (o.dumpDtb) fs.writeFileSync(o.dumpDtb, dtb);
+  } else {
+    m.load(readProgram(o.file!), o.loadAddress);
+  }
   let buf: number[] = [];
   const flush = () => { if (buf.length) { stdout(Uint8Array.from(buf)); buf = []; } };
   m.events.on('output', (b) => { buf.push(b); if (b === 10 || buf.length >= 4096) flush(); });

@@ -9,6 +9,8 @@ import { Uart16550 } from './devices/uart16550';
 import { TestFinisher } from './devices/test-finisher';
 import { Htif } from './devices/htif';
 import { Clint, CLINT_SIZE } from './devices/clint';
+import { BootRom, BOOT_ROM_BASE, BOOT_ROM_SIZE, FW_DYNAMIC_INFO } from './devices/boot-rom';
+import { boardDtb } from './board/virt';
 import { CSR, CYCLES_PER_TICK } from './csr/file';
 import { Emitter } from './events';
 import { isElf, parseElf, type ElfImage, type ElfSymbol } from './loader/elf';
@@ -128,6 +130,35 @@ export class Machine {
     const off = Number(addr) - RAM_BASE;
     this.ram.writeBytes(off, data);
     // .bss needs no zeroing: RAM reads as zero until written, and loading happens before the program runs.
+  }
+
+  /**
+   * Boots like QEMU's virt board: firmware at the start of RAM (an ELF, or a raw image such as OpenSBI's
+   * fw_dynamic.bin), an optional kernel at RAM + 2 MiB, and a generated device tree at the end of RAM. The
+   * hart starts at the firmware with the registers the boot ROM at 0x1000 leaves: a0 = hart id, a1 = device
+   * tree, a2 = fw_dynamic_info (which tells OpenSBI where the kernel is).
+   */
+  boot(firmware: Uint8Array, options: { kernel?: Uint8Array; bootargs?: string } = {}): { dtb: Uint8Array; dtbAddress: number } {
+    if (isElf(firmware)) this.loadImage(parseElf(firmware));
+    else this.place(BigInt(RAM_BASE), firmware, BigInt(firmware.length), 'firmware');
+    const kernelBase = RAM_BASE + 0x20_0000;
+    if (options.kernel) this.place(BigInt(kernelBase), options.kernel, BigInt(options.kernel.length), 'kernel');
+    const dtb = boardDtb({
+      ramBase: RAM_BASE, ramSize: this.ram.size, harts: 1, isa: 'rv64imac_zicsr_zifencei', timebaseHz: 10_000_000,
+      uart: UART_BASE, clint: CLINT_BASE, finisher: FINISHER_BASE, bootargs: options.bootargs,
+    });
+    // As QEMU: 2 MiB-aligned, as high as possible below the end of RAM.
+    const dtbAddress = Math.floor((RAM_BASE + this.ram.size - dtb.length) / 0x20_0000) * 0x20_0000;
+    this.ram.writeBytes(dtbAddress - RAM_BASE, dtb);
+    this.bus.map(BOOT_ROM_BASE, BOOT_ROM_SIZE, new BootRom(RAM_BASE, dtbAddress, options.kernel ? kernelBase : 0));
+    const h = this.hart;
+    h.pc = RAM_BASE;
+    h.priv = Priv.M;
+    h.setReg(5, BigInt(RAM_BASE)); // t0, as the reset vector leaves it
+    h.setReg(10, BigInt(h.hartId));
+    h.setReg(11, BigInt(dtbAddress));
+    h.setReg(12, BigInt(BOOT_ROM_BASE + FW_DYNAMIC_INFO));
+    return { dtb, dtbAddress };
   }
 
   private checkEntry(entry: bigint): void {

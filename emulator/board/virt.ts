@@ -1,0 +1,65 @@
+// The device tree of Ringside's board, laid out like QEMU's `virt` machine: what firmware and kernels
+// read to find the harts, memory and devices. It describes only what the machine really has.
+import { node, u64, writeFdt, type FdtNode } from './fdt';
+
+export interface BoardDescription {
+  ramBase: number;
+  ramSize: number;
+  harts: number;
+  /** ISA string for riscv,isa (e.g. rv64imac_zicsr_zifencei). */
+  isa: string;
+  timebaseHz: number;
+  uart: number;
+  clint: number;
+  finisher: number;
+  bootargs?: string;
+  initrd?: { start: number; end: number };
+}
+
+const PHANDLE_TEST = 1;
+const cpuPhandle = (h: number) => 0x10 + 2 * h;
+const intcPhandle = (h: number) => 0x11 + 2 * h;
+
+function cpu(h: number, isa: string): FdtNode {
+  return node(`cpu@${h}`, [
+    ['phandle', [cpuPhandle(h)]], ['device_type', 'cpu'], ['reg', [h]], ['status', 'okay'], ['compatible', 'riscv'],
+    ['riscv,isa', isa], ['mmu-type', 'riscv,sv48'],
+  ], [node('interrupt-controller', [
+    ['#interrupt-cells', [1]], ['interrupt-controller', null], ['compatible', 'riscv,cpu-intc'], ['phandle', [intcPhandle(h)]],
+  ])]);
+}
+
+export function boardTree(b: BoardDescription): FdtNode {
+  const harts = Array.from({ length: b.harts }, (_, h) => h);
+  const chosen: [string, string | number[]][] = [['stdout-path', `/soc/serial@${b.uart.toString(16)}`]];
+  if (b.bootargs) chosen.push(['bootargs', b.bootargs]);
+  if (b.initrd) chosen.push(['linux,initrd-start', u64(b.initrd.start)], ['linux,initrd-end', u64(b.initrd.end)]);
+  return node('', [
+    ['#address-cells', [2]], ['#size-cells', [2]], ['compatible', 'riscv-virtio'], ['model', 'riscv-virtio,qemu'],
+  ], [
+    node('chosen', chosen),
+    node('poweroff', [['value', [0x5555]], ['offset', [0]], ['regmap', [PHANDLE_TEST]], ['compatible', 'syscon-poweroff']]),
+    node('reboot', [['value', [0x7777]], ['offset', [0]], ['regmap', [PHANDLE_TEST]], ['compatible', 'syscon-reboot']]),
+    node(`memory@${b.ramBase.toString(16)}`, [['device_type', 'memory'], ['reg', [...u64(b.ramBase), ...u64(b.ramSize)]]]),
+    node('cpus', [['#address-cells', [1]], ['#size-cells', [0]], ['timebase-frequency', [b.timebaseHz]]], [
+      ...harts.map((h) => cpu(h, b.isa)),
+      node('cpu-map', [], [node('cluster0', [], harts.map((h) => node(`core${h}`, [['cpu', [cpuPhandle(h)]]])))]),
+    ]),
+    node('soc', [['#address-cells', [2]], ['#size-cells', [2]], ['compatible', 'simple-bus'], ['ranges', null]], [
+      node(`serial@${b.uart.toString(16)}`, [
+        ['clock-frequency', [0x384000]], ['reg', [...u64(b.uart), ...u64(0x100)]], ['compatible', 'ns16550a'],
+      ]),
+      node(`test@${b.finisher.toString(16)}`, [
+        ['phandle', [PHANDLE_TEST]], ['reg', [...u64(b.finisher), ...u64(0x1000)]], ['compatible', ['sifive,test1', 'sifive,test0', 'syscon']],
+      ]),
+      node(`clint@${b.clint.toString(16)}`, [
+        ['interrupts-extended', harts.flatMap((h) => [intcPhandle(h), 3, intcPhandle(h), 7])],
+        ['reg', [...u64(b.clint), ...u64(0x10000)]], ['compatible', ['sifive,clint0', 'riscv,clint0']],
+      ]),
+    ]),
+  ]);
+}
+
+export function boardDtb(b: BoardDescription): Uint8Array {
+  return writeFdt(boardTree(b));
+}

@@ -1,0 +1,47 @@
+// The generated device tree (`ringside run --bios … --dump-dtb`) against QEMU's own virt tree
+// (`-M virt,dumpdtb=…`), property by property, read back with dtc's fdtget.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { FIRMWARE, QEMU, requireFirmware, requireTool, runCli, tempDir } from '../support/toolchain';
+import { QEMU_CPU } from '../differential/harness';
+
+/** [node, property, fdtget type]: what firmware and kernels read to find the hart, memory and devices. */
+const SAME: [string, string, string][] = [
+  ['/', 'compatible', 's'], ['/', 'model', 's'], ['/', '#address-cells', 'x'], ['/', '#size-cells', 'x'],
+  ['/chosen', 'stdout-path', 's'],
+  ['/memory@80000000', 'reg', 'x'], ['/memory@80000000', 'device_type', 's'],
+  ['/cpus', 'timebase-frequency', 'x'], ['/cpus/cpu@0', 'reg', 'x'], ['/cpus/cpu@0', 'mmu-type', 's'],
+  ['/cpus/cpu@0', 'compatible', 's'], ['/cpus/cpu@0/interrupt-controller', 'compatible', 's'],
+  ['/soc/serial@10000000', 'reg', 'x'], ['/soc/serial@10000000', 'compatible', 's'], ['/soc/serial@10000000', 'clock-frequency', 'x'],
+  ['/soc/test@100000', 'reg', 'x'], ['/soc/test@100000', 'compatible', 's'],
+  ['/soc/clint@2000000', 'reg', 'x'], ['/soc/clint@2000000', 'compatible', 's'],
+  ['/poweroff', 'value', 'x'], ['/reboot', 'value', 'x'],
+];
+
+function fdtget(dtb: string, node: string, prop: string, type: string): string {
+  const r = spawnSync('fdtget', ['-t', type, dtb, node, prop], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : `(missing: ${r.stderr.trim()})`;
+}
+
+describe('device tree: Ringside and QEMU virt describe the machine alike', function () {
+  this.timeout(60_000);
+
+  it('has the same nodes and properties for memory, hart, timebase, UART, test finisher and CLINT', () => {
+    requireTool('fdtget');
+    requireTool(QEMU);
+    const dir = tempDir('ringside-dtb-');
+    const ours = path.join(dir, 'ringside.dtb'), theirs = path.join(dir, 'qemu.dtb');
+    runCli(['run', '--bios', requireFirmware(FIRMWARE.openSbiDynamic), '--dump-dtb', ours, '--max-instructions', '1']);
+    const q = spawnSync(QEMU, ['-M', `virt,dumpdtb=${theirs}`, '-cpu', QEMU_CPU, '-display', 'none'], { encoding: 'utf8' });
+    assert.equal(q.status, 0, q.stderr);
+    for (const [node, prop, type] of SAME) {
+      const value = fdtget(ours, node, prop, type);
+      assert.doesNotMatch(value, /^\(missing/, `${node} ${prop}`);
+      assert.equal(value, fdtget(theirs, node, prop, type), `${node} ${prop}`);
+    }
+    // Ours names exactly the ISA the hart implements; QEMU's adds Zb*, Zihintpause and Sstc (not modelled yet).
+    assert.equal(fdtget(ours, '/cpus/cpu@0', 'riscv,isa', 's'), 'rv64imac_zicsr_zifencei');
+    assert.match(fdtget(theirs, '/cpus/cpu@0', 'riscv,isa', 's'), /^rv64imac_zicsr_zifencei/);
+  });
+});
