@@ -13,7 +13,8 @@ export class UsageError extends Error {}
 const HELP = `usage: ringside run [options] FILE
 
 Runs a RISC-V RV64 program (ELF, or a raw binary with --load-address) on Ringside's machine.
-Console output (ns16550a UART at 0x10000000, or HTIF) goes to stdout; the exit code is the guest's
+Console output (ns16550a UART at 0x10000000, or HTIF) goes to stdout, and piped stdin is the UART's input;
+the exit code is the guest's
 (HTIF tohost, or the SiFive test finisher at 0x100000).
 
 options:
@@ -109,6 +110,14 @@ function readProgram(file: string): Uint8Array {
   }
 }
 
+function readStdin(): Uint8Array {
+  try {
+    return fs.readFileSync(0);
+  } catch {
+    return new Uint8Array(0); // no stdin at all (closed), as under CI
+  }
+}
+
 const hex16 = (v: bigint): string => v.toString(16).padStart(16, '0');
 const MODE = ['U', 'S', '?', 'M'];
 
@@ -180,6 +189,9 @@ export function run(o: RunOptions, stdout: (s: string | Uint8Array) => void, std
   } else {
     m.load(readProgram(o.file!), o.loadAddress);
   }
+  // Input for the guest's UART: whatever stdin holds, queued before the run so that the run is deterministic.
+  // (A terminal is not read: interactive input needs the machine to run in the background, which comes later.)
+  if (!process.stdin.isTTY) m.uart.receive(readStdin());
   let buf: number[] = [];
   const flush = () => { if (buf.length) { stdout(Uint8Array.from(buf)); buf = []; } };
   m.events.on('output', (b) => { buf.push(b); if (b === 10 || buf.length >= 4096) flush(); });

@@ -29,6 +29,8 @@ const PACKAGES: Record<string, string> = {
 /** Firmware files the boot tests use, with the Debian package that installs each. */
 export const FIRMWARE = {
   openSbiDynamic: { path: '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin', pkg: 'opensbi' },
+  openSbiJump: { path: '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin', pkg: 'opensbi' },
+  uBootSmode: { path: '/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin', pkg: 'u-boot-qemu' },
 };
 
 /** Throws (failing the test) unless the firmware file is installed, naming its package. */
@@ -222,10 +224,12 @@ export function runQemu(elf: string, o: QemuOptions): GuestResult {
   return { stdout, stderr: r.stderr, exitCode: r.status ?? -1 };
 }
 
-/** Runs `node dist/cli.js ARGS...` (needs `npm run build`, which `npm test` does first). */
-export function runCli(args: string[]): GuestResult {
+/** Runs `node dist/cli.js ARGS...` with optional stdin (needs `npm run build`, which `npm test` does first). */
+export function runCli(args: string[], input?: string): GuestResult {
   if (!fs.existsSync(CLI)) throw new Error(`${path.relative(REPO_ROOT, CLI)} is missing: run \`npm run build\` first (npm test does)`);
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 << 20 });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: REPO_ROOT, encoding: 'utf8', stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], input, maxBuffer: 256 << 20,
+  });
   if (r.error) throw new Error(`cannot run the CLI: ${r.error.message}`);
   if (r.signal) throw new Error(`the CLI was killed by ${r.signal}:\n${r.stdout}${r.stderr}`);
   return { stdout: r.stdout, stderr: r.stderr, exitCode: r.status ?? -1 };
