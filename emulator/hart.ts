@@ -324,13 +324,11 @@ export class Hart implements Clock {
   }
 
   /**
-   * RAM offsets of the bytes of an access at (lo, hi), translated; undefined when they are not all RAM (pa is
-   * then the first byte's physical address, or -1 with the fault set). An access crossing a page under
-   * translation is translated page by page.
+   * RAM offsets of the bytes of an access at (lo, hi) whose first byte is at physical pa; undefined when they
+   * are not all RAM (pa is then returned as is, or -1 with the fault set when a second page does not
+   * translate). An access crossing a page under translation is translated page by page.
    */
-  private ramBytes(lo: number, hi: number, bytes: number, access: Access): { offsets: number[] | undefined; pa: number } {
-    const pa = this.translate(lo, hi, access);
-    if (pa < 0) return { offsets: undefined, pa };
+  private ramBytes(lo: number, hi: number, bytes: number, access: Access, pa: number): { offsets: number[] | undefined; pa: number } {
     const split = 4096 - (lo & 4095);
     let pa2 = pa + split;
     if (split < bytes && !(access === Access.Fetch ? this.fetchBare : this.dataBare)) {
@@ -349,7 +347,10 @@ export class Hart implements Clock {
 
   /** Loads that missed the RAM fast path: translation, MMIO, misaligned RAM, and faults. */
   loadSlow(lo: number, hi: number, bytes: 1 | 2 | 4 | 8, signed: boolean): boolean {
-    const { offsets, pa } = this.ramBytes(lo, hi, bytes, Access.Load);
+    const first = this.translate(lo, hi, Access.Load);
+    if (first < 0) return false;
+    // Devices (the common slow case: polling a UART) need no per-byte RAM offsets.
+    const { offsets, pa } = this.ram.contains(first, 1) ? this.ramBytes(lo, hi, bytes, Access.Load, first) : { offsets: undefined, pa: first };
     if (pa < 0) return false;
     let vlo = 0, vhi = 0;
     if (offsets) {
@@ -373,7 +374,9 @@ export class Hart implements Clock {
 
   /** Stores that missed the RAM fast path. Returns 0 done, 1 fault, 2 done and the slice must end. */
   storeSlow(lo: number, hi: number, bytes: 1 | 2 | 4 | 8, vlo: number, vhi: number): 0 | 1 | 2 {
-    const { offsets, pa } = this.ramBytes(lo, hi, bytes, Access.Store);
+    const first = this.translate(lo, hi, Access.Store);
+    if (first < 0) return 1;
+    const { offsets, pa } = this.ram.contains(first, 1) ? this.ramBytes(lo, hi, bytes, Access.Store, first) : { offsets: undefined, pa: first };
     if (pa < 0) return 1;
     if (offsets) {
       offsets.forEach((off, i) => this.ram.write8(off, i < 4 ? vlo >>> (8 * i) : vhi >>> (8 * (i - 4))));

@@ -73,9 +73,12 @@ export class CsrFile {
       case CSR.sstatus: return this.view(CSR.mstatus, SSTATUS_LO, SSTATUS_HI);
       case CSR.sie: return this.view(CSR.mie, this.lo[CSR.mideleg], 0);
       case CSR.sip: return this.view(CSR.mip, this.lo[CSR.mideleg], 0);
-      case CSR.mcycle: case CSR.cycle: return this.setResult(BigInt(this.clock.cycles) + this.cycleOffset);
-      case CSR.minstret: case CSR.instret: return this.setResult(BigInt(this.clock.retired) + this.instretOffset);
-      case CSR.time: return this.setResult(BigInt(this.clock.mtime()));
+      // Counters are numbers below 2^53; BigInt only once software has written one (polling loops read them a lot).
+      case CSR.mcycle: case CSR.cycle:
+        return this.cycleOffset === 0n ? this.setNumber(this.clock.cycles) : this.setResult(BigInt(this.clock.cycles) + this.cycleOffset);
+      case CSR.minstret: case CSR.instret:
+        return this.instretOffset === 0n ? this.setNumber(this.clock.retired) : this.setResult(BigInt(this.clock.retired) + this.instretOffset);
+      case CSR.time: return this.setNumber(this.clock.mtime());
     }
     this.rlo = this.lo[num];
     this.rhi = this.hi[num];
@@ -125,6 +128,13 @@ export class CsrFile {
 
   static readOnly(num: number): boolean {
     return (num >>> 10) === 3;
+  }
+
+  /** A non-negative integer below 2^53 as the read result. */
+  private setNumber(v: number): true {
+    this.rlo = v % 4294967296 | 0;
+    this.rhi = Math.floor(v / 4294967296) | 0;
+    return true;
   }
 
   private setResult(v: bigint): true {
