@@ -45,7 +45,7 @@ export class HartStats {
 const TWO32 = 4294967296;
 
 /** CSR writes after which interrupts must be re-checked (or, later, translations dropped): the slice ends. */
-const ENDS_SLICE = new Set<number>([CSR.mstatus, CSR.mie, CSR.mip, CSR.mideleg, CSR.sstatus, CSR.sie, CSR.sip, CSR.satp]);
+const ENDS_SLICE = new Set<number>([CSR.mstatus, CSR.mie, CSR.mip, CSR.mideleg, CSR.sstatus, CSR.sie, CSR.sip, CSR.satp, CSR.stimecmp, CSR.menvcfg]);
 
 export class Hart implements Clock {
   /** Low and high halves of x0..x31; index 32 absorbs writes to x0. */

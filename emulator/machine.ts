@@ -144,7 +144,7 @@ export class Machine {
     const kernelBase = RAM_BASE + 0x20_0000;
     if (options.kernel) this.place(BigInt(kernelBase), options.kernel, BigInt(options.kernel.length), 'kernel');
     const dtb = boardDtb({
-      ramBase: RAM_BASE, ramSize: this.ram.size, harts: 1, isa: 'rv64imac_zicsr_zifencei', timebaseHz: 10_000_000,
+      ramBase: RAM_BASE, ramSize: this.ram.size, harts: 1, isa: 'rv64imac_zicsr_zifencei_sstc', timebaseHz: 10_000_000,
       uart: UART_BASE, clint: CLINT_BASE, finisher: FINISHER_BASE, bootargs: options.bootargs,
     });
     // As QEMU: 2 MiB-aligned, as high as possible below the end of RAM.
@@ -228,19 +228,32 @@ export class Machine {
     if (this.hart.waitForInterrupt) this.sleep();
   }
 
-  /** Updates mip from the CLINT and takes a pending interrupt if one is enabled. */
+  /** Updates mip from the CLINT (and, with Sstc, stimecmp) and takes a pending interrupt if one is enabled. */
   private deliverInterrupts(): void {
-    const h = this.hart;
+    const h = this.hart, now = h.mtime();
     h.setPending(3, this.clint.msip[0] !== 0);
-    h.setPending(7, h.mtime() >= this.clint.mtimecmp[0]);
+    h.setPending(7, now >= this.clint.mtimecmp[0]);
+    if (h.csr.stce) h.setPending(5, now >= this.stimecmp());
     h.takeInterrupt();
   }
 
-  /** Slices end exactly when mtime reaches mtimecmp, so timer interrupts arrive at a deterministic instruction. */
+  /** stimecmp in ticks (exact below 2^53; larger values never fire). */
+  private stimecmp(): number {
+    const c = this.hart.csr, hi = c.hi[CSR.stimecmp] >>> 0;
+    return hi >= 0x200000 ? Infinity : hi * 4294967296 + (c.lo[CSR.stimecmp] >>> 0);
+  }
+
+  /**
+   * Cycles until time reaches mtimecmp (or stimecmp), Infinity when no timer is armed. Slices end exactly
+   * there, so timer interrupts arrive at a deterministic instruction.
+   */
   private cyclesUntilTimer(): number {
-    const h = this.hart, cmp = this.clint.mtimecmp[0];
-    if (cmp === Infinity || h.mtime() >= cmp) return SLICE;
-    return Math.max(1, (cmp - h.timeOffset) * CYCLES_PER_TICK - h.cycles);
+    const h = this.hart, now = h.mtime();
+    let until = Infinity;
+    for (const cmp of [this.clint.mtimecmp[0], h.csr.stce ? this.stimecmp() : Infinity]) {
+      if (cmp !== Infinity && now < cmp) until = Math.min(until, Math.max(1, (cmp - h.timeOffset) * CYCLES_PER_TICK - h.cycles));
+    }
+    return until;
   }
 
   /**
@@ -251,8 +264,10 @@ export class Machine {
     const h = this.hart;
     h.waitForInterrupt = false;
     if (this.exitCode !== undefined) return true;
-    const timerEnabled = ((h.csr.lo[CSR.mie] >>> 7) & 1) === 1;
-    if (!timerEnabled || this.clint.mtimecmp[0] === Infinity) return false;
+    const mie = h.csr.lo[CSR.mie];
+    const machineTimer = ((mie >>> 7) & 1) === 1 && this.clint.mtimecmp[0] !== Infinity;
+    const supervisorTimer = ((mie >>> 5) & 1) === 1 && h.csr.stce && this.stimecmp() !== Infinity;
+    if (!machineTimer && !supervisorTimer) return false;
     h.idleCycles += this.cyclesUntilTimer();
     return true;
   }

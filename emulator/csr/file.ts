@@ -5,7 +5,7 @@ import { SATP_LEVELS } from '../mmu';
 
 export const CSR = {
   sstatus: 0x100, sie: 0x104, stvec: 0x105, scounteren: 0x106, sscratch: 0x140, sepc: 0x141, scause: 0x142, stval: 0x143,
-  sip: 0x144, satp: 0x180,
+  sip: 0x144, stimecmp: 0x14d, satp: 0x180, menvcfg: 0x30a,
   mstatus: 0x300, misa: 0x301, medeleg: 0x302, mideleg: 0x303, mie: 0x304, mtvec: 0x305, mcounteren: 0x306, mscratch: 0x340,
   mepc: 0x341, mcause: 0x342, mtval: 0x343, mip: 0x344, mhartid: 0xf14,
   mcycle: 0xb00, minstret: 0xb02, cycle: 0xc00, time: 0xc01, instret: 0xc02,
@@ -92,6 +92,7 @@ export class CsrFile {
       case CSR.mcycle: this.cycleOffset = toBig(lo, hi) - BigInt(this.clock.cycles + 1); return;
       case CSR.minstret: this.instretOffset = toBig(lo, hi) - BigInt(this.clock.retired + 1); return;
       case CSR.mtvec: case CSR.stvec: if ((lo & 3) >= 2) return; break;
+      case CSR.mip: if (this.stce) lo = (lo & ~(1 << 5)) | (this.lo[CSR.mip] & (1 << 5)); break; // STIP follows stimecmp
       case CSR.mstatus:
         if (((lo >>> 11) & 3) === 2) lo &= ~(3 << 11); // MPP cannot hold the reserved mode 2: U, as Spike does
         break;
@@ -112,12 +113,19 @@ export class CsrFile {
     if (this.exists[num] === 0) return false;
     if (priv < ((num >>> 8) & 3)) return false;
     if (num === CSR.satp && priv === 1 && (this.lo[CSR.mstatus] & MSTATUS_TVM) !== 0) return false;
+    // Sstc: S-mode reaches stimecmp only when M-mode enabled it (menvcfg.STCE) and lets it read time (mcounteren.TM).
+    if (num === CSR.stimecmp && priv === 1 && (!this.stce || (this.lo[CSR.mcounteren] & 2) === 0)) return false;
     if (priv < 3 && num >= 0xc00 && num <= 0xc1f) {
       const bit = num & 31;
       if (((this.lo[CSR.mcounteren] >>> bit) & 1) === 0) return false;
       if (priv === 0 && ((this.lo[CSR.scounteren] >>> bit) & 1) === 0) return false;
     }
     return true;
+  }
+
+  /** Sstc is enabled: STIP is driven by time >= stimecmp instead of by M-mode software. */
+  get stce(): boolean {
+    return this.hi[CSR.menvcfg] < 0;
   }
 
   private view(num: number, maskLo: number, maskHi: number): true {

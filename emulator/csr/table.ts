@@ -92,6 +92,7 @@ export const csrTable: CsrDef[] = [
   { num: 0x142, name: 'scause', desc: 'cause of the last trap into S-mode', group: 'supervisor', writable: ~0n, fields: CAUSE_FIELDS },
   { num: 0x143, name: 'stval', desc: 'trap value: faulting address or instruction bits', group: 'supervisor', writable: ~0n },
   { num: 0x144, name: 'sip', desc: 'supervisor interrupt pending: mip where mideleg delegates', group: 'supervisor', writable: 0n, fields: INTERRUPT_FIELDS.slice(0, 3) },
+  { num: 0x14d, name: 'stimecmp', desc: 'supervisor timer compare (Sstc): STIP is pending while time >= stimecmp', group: 'supervisor', writable: ~0n },
   {
     num: 0x180, name: 'satp', desc: 'supervisor address translation: mode (Bare, Sv39, Sv48), ASID and root page table', group: 'supervisor', writable: ~0n,
     fields: [
@@ -123,8 +124,11 @@ export const csrTable: CsrDef[] = [
   },
   { num: 0x343, name: 'mtval', desc: 'trap value: faulting address or instruction bits', group: 'machine', writable: ~0n },
   { num: 0x344, name: 'mip', desc: 'machine interrupt pending (M bits come from devices; S bits M-mode may set)', group: 'machine', writable: S_INTERRUPTS, fields: INTERRUPT_FIELDS },
-  { num: 0x30a, name: 'menvcfg', desc: 'machine environment configuration for U-mode', group: 'machine', writable: 1n,
-    fields: [{ name: 'FIOM', lsb: 0, width: 1, desc: 'fence of I/O implies memory' }] },
+  { num: 0x30a, name: 'menvcfg', desc: 'machine environment configuration for S- and U-mode', group: 'machine', writable: 1n | (1n << 63n),
+    fields: [
+      { name: 'FIOM', lsb: 0, width: 1, desc: 'fence of I/O implies memory' },
+      { name: 'STCE', lsb: 63, width: 1, desc: 'Sstc: S-mode has its own timer compare, stimecmp' },
+    ] },
   { num: 0x320, name: 'mcountinhibit', desc: 'stops counters (hardwired 0 here: counters always count)', group: 'counters', writable: 0n },
   // No PMP entries yet: the spec then has every PMP CSR exist and read as zero.
   ...range(0, 7).map((i): CsrDef => ({ num: 0x3a0 + 2 * i, name: `pmpcfg${2 * i}`, desc: 'PMP configuration (no PMP entries: reads 0)', group: 'machine', writable: 0n })),
