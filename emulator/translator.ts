@@ -65,8 +65,10 @@ export class Translator {
       const left = budget - retired - traps;
       if (block !== undefined && block.count <= left) {
         h.sliceTraps = 0;
+        // Absolute, not +=: a CSR instruction inside the block sets hart.retired to its exact count while it runs.
+        const before = h.retired;
         const n = block.run(h.pc, left);
-        h.retired += n;
+        h.retired = before + n;
         retired += n;
         traps += h.sliceTraps;
         if (h.endSlice) break;

@@ -36,11 +36,13 @@ describe('fixture corpus: QEMU and Ringside agree', function () {
         assert.equal(qemu.exitCode, 0, `QEMU exit code ${qemu.exitCode}: ${qemu.stderr}`);
         reference = applyDeviations(name, qemu.stdout);
       }
-      for (const engine of ENGINES) {
+      const counts = ENGINES.map((engine) => {
         const ours = runInRingside(elf, 50_000_000, engine.options);
         assert.equal(ours.exitCode, 0, `Ringside (${engine.name}) exit code ${ours.exitCode} ${ours.stderr}\n${ours.stdout.slice(-2000)}`);
         assert.ok(ours.stdout === reference, `${engine.name}: ${firstDifference(reference, ours.stdout)}`);
-      }
+        return ours.instructions;
+      });
+      assert.equal(new Set(counts).size, 1, `the engines retired different instruction counts: ${counts.join(', ')}`);
     });
   }
 });

@@ -27,14 +27,17 @@ describe(`random instruction sequences against QEMU (seeds ${FIRST_SEED}..${FIRS
       const src = fuzzProgram(seed);
       const elf = buildFixture(src, path.join(work, `fuzz-${seed}.elf`));
       const qemu = runInQemu(elf);
+      const counts = new Set<number>();
       for (const engine of ENGINES) {
         const ours = runInRingside(elf, 1_000_000, engine.options);
+        counts.add(ours.instructions);
         if (qemu.stdout !== ours.stdout || qemu.exitCode !== ours.exitCode) {
           const kept = path.join(work, `fuzz-${seed}.S`);
           fs.writeFileSync(kept, src);
           failures.push(`seed ${seed}, ${engine.name} (source kept at ${kept}): ${firstDifference(qemu.stdout, ours.stdout)}`);
         }
       }
+      if (counts.size !== 1) failures.push(`seed ${seed}: the engines retired different instruction counts (${[...counts].join(', ')})`);
       if (failures.length >= 5) break;
     }
     assert.deepEqual(failures, [], `reproduce one with RINGSIDE_FUZZ_SEED=<seed> RINGSIDE_FUZZ_COUNT=1 npm test`);

@@ -35,15 +35,16 @@ export const ENGINES: { name: string; options: MachineOptions }[] = [
 ];
 
 /** Runs an ELF in-process on Ringside's machine (the same code path as `ringside run`, minus the process). */
-export function runInRingside(elf: string, maxInstructions = 50_000_000, options: MachineOptions = {}): GuestResult {
+export function runInRingside(elf: string, maxInstructions = 50_000_000, options: MachineOptions = {}): GuestResult & { instructions: number } {
   const m = new Machine(options);
   m.load(fs.readFileSync(elf));
   const out: number[] = [];
   m.events.on('output', (b) => out.push(b));
   const stop = m.run(maxInstructions);
   const stdout = Buffer.from(out).toString('latin1');
-  if (stop.kind === 'exit') return { stdout, stderr: '', exitCode: stop.code };
-  return { stdout, stderr: `stopped: ${stop.kind}`, exitCode: { limit: 124, idle: 125, stuck: 126 }[stop.kind] };
+  const instructions = m.instructions;
+  if (stop.kind === 'exit') return { stdout, stderr: '', exitCode: stop.code, instructions };
+  return { stdout, stderr: `stopped: ${stop.kind}`, exitCode: { limit: 124, idle: 125, stuck: 126 }[stop.kind], instructions };
 }
 
 /** The first line where two outputs differ, for a readable assertion message. */

@@ -71,6 +71,31 @@ describe('machine', () => {
     for (const s of seen) assert.deepEqual(s, seen[0]);
   });
 
+  it('Sstc: stimecmp raises a supervisor timer interrupt in S-mode at the same instruction on every engine', () => {
+    const STCE_HI = 0x8000_0000 | 0;
+    const words = [
+      U('lui', T0, STCE_HI >>> 12), I('addi', T1, 0, 32), R('sll', T0, T0, T1), CSR('csrrs', 0, 0x30a, T0), // menvcfg.STCE
+      I('addi', T0, 0, 2), CSR('csrrs', 0, 0x306, T0),                                                     // mcounteren.TM
+      I('addi', T0, 0, 0x20), CSR('csrrs', 0, 0x303, T0),                                                  // mideleg.STI
+      U('auipc', T0, 0), I('addi', T0, T0, 4 * 16), CSR('csrrw', 0, 0x105, T0),                            // stvec = handler
+      U('auipc', T0, 0), I('addi', T0, T0, 4 * 7), CSR('csrrw', 0, 0x341, T0),                             // mepc = S code
+      U('lui', T0, 1), I('addi', T0, T0, -0x800), CSR('csrrs', 0, 0x300, T0), SYS('mret'),                 // MPP = S
+      // S-mode: stimecmp = 40 ticks; sie.STIE; sstatus.SIE; spin
+      I('addi', T0, 0, 40), CSR('csrrw', 0, 0x14d, T0), I('addi', T0, 0, 0x20), CSR('csrrs', 0, 0x104, T0),
+      CSR('csrrsi', 0, 0x100, 2), J('jal', 0, 0),
+      // handler (S-mode): a0 = scause, a1 = time
+      CSR('csrrs', A0, 0x142, 0), CSR('csrrs', A1, 0xc01, 0), ...FINISH,
+    ];
+    const seen = ENGINES.map((e) => {
+      const m = boot(words, e);
+      m.run(100_000);
+      return [m.hart.reg(A0), m.hart.reg(A1), BigInt(m.instructions)];
+    });
+    assert.equal(seen[0][0], (1n << 63n) | 5n, 'supervisor timer interrupt');
+    assert.equal(seen[0][1], 40n);
+    for (const s of seen) assert.deepEqual(s, seen[0]);
+  });
+
   it('wfi with an armed timer sleeps until it fires, without retiring instructions', () => {
     const words = [
       U('lui', T1, 0x2004), I('addi', T0, 0, 1000), S('sd', T0, T1, 0),                  // mtimecmp = 1000 ticks
