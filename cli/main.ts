@@ -24,8 +24,11 @@ options:
   -m, --memory SIZE      RAM size, e.g. 128M or 1G (default 128M)
   --load-address ADDR    load FILE as a raw binary at ADDR and start there
   --engine NAME          translator (default: hot code compiled to JavaScript) or interpreter
-  --bios FILE            boot firmware (e.g. OpenSBI's fw_dynamic.bin) as QEMU's virt board does; FILE
-                         (the program) is then optional and, if given, is loaded as the kernel at 0x80200000
+  --bios FILE|none       boot firmware (e.g. OpenSBI's fw_dynamic.bin) as QEMU's virt board does; FILE
+                         (the program) is then optional and, if given, is the kernel. 'none' runs the
+                         kernel alone, as the program
+  --kernel FILE          the kernel (with --bios: loaded at 0x80200000)
+  --initrd FILE          an initial RAM disk, placed in RAM and named in the device tree
   --append STR           kernel command line, passed in the device tree (chosen/bootargs)
   --dump-dtb FILE        write the generated device tree (with --bios) to FILE
   -h, --help             show this help
@@ -40,8 +43,14 @@ export interface RunOptions {
   loadAddress?: bigint;
   engine: Engine;
   bios?: string;
+  initrd?: string;
   append?: string;
   dumpDtb?: string;
+}
+
+function setProgram(o: Partial<RunOptions>, file: string): void {
+  if (o.file !== undefined) throw new UsageError(`only one program (or --kernel) can be run, got '${o.file}' and '${file}'`);
+  o.file = file;
 }
 
 function needValue(flag: string, v: string | undefined): string {
@@ -79,6 +88,8 @@ export function parseRunArgs(args: string[]): RunOptions {
       case '-m': case '--memory': o.memory = parseSize(args[++i]); break;
       case '--load-address': o.loadAddress = parseAddress(args[++i]); break;
       case '--bios': o.bios = needValue(a, args[++i]); break;
+      case '--kernel': setProgram(o, needValue(a, args[++i])); break;
+      case '--initrd': o.initrd = needValue(a, args[++i]); break;
       case '--append': o.append = needValue(a, args[++i]); break;
       case '--dump-dtb': o.dumpDtb = needValue(a, args[++i]); break;
       case '--engine': {
@@ -89,11 +100,12 @@ export function parseRunArgs(args: string[]): RunOptions {
       }
       default:
         if (a.startsWith('-')) throw new UsageError(`unknown option '${a}' (see ringside --help)`);
-        if (o.file !== undefined) throw new UsageError(`only one program file can be run, got '${o.file}' and '${a}'`);
-        o.file = a;
+        setProgram(o, a);
     }
   }
+  if (o.bios === 'none') o.bios = undefined; // QEMU's spelling for "run the kernel alone"
   if (o.file === undefined && o.bios === undefined) throw new UsageError('no program file given (usage: ringside run [options] FILE)');
+  if (o.initrd !== undefined && o.bios === undefined) throw new UsageError('--initrd needs --bios: the firmware passes it to the kernel through the device tree');
   return o as RunOptions;
 }
 
@@ -184,7 +196,11 @@ function printStats(m: Machine, seconds: number, err: (s: string) => void): void
 export function run(o: RunOptions, stdout: (s: string | Uint8Array) => void, stderr: (s: string) => void): number {
   const m = new Machine({ memory: o.memory, engine: o.engine });
   if (o.bios !== undefined) {
-    const { dtb } = m.boot(readProgram(o.bios), { kernel: o.file === undefined ? undefined : readProgram(o.file), bootargs: o.append });
+    const { dtb } = m.boot(readProgram(o.bios), {
+      kernel: o.file === undefined ? undefined : readProgram(o.file),
+      initrd: o.initrd === undefined ? undefined : readProgram(o.initrd),
+      bootargs: o.append,
+    });
     if (o.dumpDtb) fs.writeFileSync(o.dumpDtb, dtb);
   } else {
     m.load(readProgram(o.file!), o.loadAddress);

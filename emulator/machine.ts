@@ -138,14 +138,21 @@ export class Machine {
    * hart starts at the firmware with the registers the boot ROM at 0x1000 leaves: a0 = hart id, a1 = device
    * tree, a2 = fw_dynamic_info (which tells OpenSBI where the kernel is).
    */
-  boot(firmware: Uint8Array, options: { kernel?: Uint8Array; bootargs?: string } = {}): { dtb: Uint8Array; dtbAddress: number } {
+  boot(firmware: Uint8Array, options: { kernel?: Uint8Array; initrd?: Uint8Array; bootargs?: string } = {}): { dtb: Uint8Array; dtbAddress: number } {
     if (isElf(firmware)) this.loadImage(parseElf(firmware));
     else this.place(BigInt(RAM_BASE), firmware, BigInt(firmware.length), 'firmware');
     const kernelBase = RAM_BASE + 0x20_0000;
     if (options.kernel) this.place(BigInt(kernelBase), options.kernel, BigInt(options.kernel.length), 'kernel');
+    let initrd: { start: number; end: number } | undefined;
+    if (options.initrd) {
+      // As QEMU: half of RAM (at most 128 MiB) above the kernel, so that the kernel can grow below it.
+      const start = kernelBase + Math.min(this.ram.size / 2, 128 * 1024 * 1024);
+      this.place(BigInt(start), options.initrd, BigInt(options.initrd.length), 'initrd');
+      initrd = { start, end: start + options.initrd.length };
+    }
     const dtb = boardDtb({
       ramBase: RAM_BASE, ramSize: this.ram.size, harts: 1, isa: 'rv64imac_zicsr_zifencei_sstc', timebaseHz: 10_000_000,
-      uart: UART_BASE, clint: CLINT_BASE, finisher: FINISHER_BASE, bootargs: options.bootargs,
+      uart: UART_BASE, clint: CLINT_BASE, finisher: FINISHER_BASE, bootargs: options.bootargs, initrd,
     });
     // As QEMU: 2 MiB-aligned, as high as possible below the end of RAM.
     const dtbAddress = Math.floor((RAM_BASE + this.ram.size - dtb.length) / 0x20_0000) * 0x20_0000;

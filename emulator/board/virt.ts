@@ -33,7 +33,9 @@ export function boardTree(b: BoardDescription): FdtNode {
   const harts = Array.from({ length: b.harts }, (_, h) => h);
   const chosen: [string, string | number[]][] = [['stdout-path', `/soc/serial@${b.uart.toString(16)}`]];
   if (b.bootargs) chosen.push(['bootargs', b.bootargs]);
-  if (b.initrd) chosen.push(['linux,initrd-start', u64(b.initrd.start)], ['linux,initrd-end', u64(b.initrd.end)]);
+  // One cell while it fits, as QEMU writes them (Linux reads either width).
+  const cells = (v: number) => (v < 4294967296 ? [v] : u64(v));
+  if (b.initrd) chosen.push(['linux,initrd-start', cells(b.initrd.start)], ['linux,initrd-end', cells(b.initrd.end)]);
   return node('', [
     ['#address-cells', [2]], ['#size-cells', [2]], ['compatible', 'riscv-virtio'], ['model', 'riscv-virtio,qemu'],
   ], [

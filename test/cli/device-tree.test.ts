@@ -2,6 +2,7 @@
 // (`-M virt,dumpdtb=…`), property by property, read back with dtc's fdtget.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FIRMWARE, QEMU, requireFirmware, requireTool, runCli, tempDir } from '../support/toolchain';
 import { QEMU_CPU } from '../differential/harness';
@@ -43,5 +44,24 @@ describe('device tree: Ringside and QEMU virt describe the machine alike', funct
     // Ours names exactly the ISA the hart implements; QEMU's adds Zihintpause and Zb* (not modelled yet).
     assert.equal(fdtget(ours, '/cpus/cpu@0', 'riscv,isa', 's'), 'rv64imac_zicsr_zifencei_sstc');
     assert.match(fdtget(theirs, '/cpus/cpu@0', 'riscv,isa', 's'), /^rv64imac_zicsr_zifencei_.*sstc$/);
+  });
+
+  it('names the kernel command line and the initrd where QEMU puts them', () => {
+    requireTool('fdtget');
+    const dir = tempDir('ringside-dtb-');
+    const kernel = path.join(dir, 'kernel.bin'), initrd = path.join(dir, 'initrd.img');
+    fs.writeFileSync(kernel, new Uint8Array(4096));
+    fs.writeFileSync(initrd, new Uint8Array(1000).fill(7));
+    const ours = path.join(dir, 'ringside.dtb'), theirs = path.join(dir, 'qemu.dtb');
+    const bios = requireFirmware(FIRMWARE.openSbiDynamic), append = 'console=ttyS0 earlycon';
+    runCli(['run', '--bios', bios, '--kernel', kernel, '--initrd', initrd, '--append', append, '--dump-dtb', ours, '--max-instructions', '1']);
+    const q = spawnSync(QEMU, ['-M', `virt,dumpdtb=${theirs}`, '-cpu', QEMU_CPU, '-bios', bios, '-kernel', kernel, '-initrd', initrd,
+      '-append', append, '-display', 'none'], { encoding: 'utf8' });
+    assert.equal(q.status, 0, q.stderr);
+    for (const [prop, type] of [['bootargs', 's'], ['linux,initrd-start', 'x'], ['linux,initrd-end', 'x']]) {
+      const value = fdtget(ours, '/chosen', prop, type);
+      assert.doesNotMatch(value, /^\(missing/, prop);
+      assert.equal(value, fdtget(theirs, '/chosen', prop, type), prop);
+    }
   });
 });

@@ -97,6 +97,14 @@ describe('ringside run: bad input gives one clear error line', () => {
     assertOneError(runCli(['run']), /no program file/);
   });
 
+  it('boot options that do not fit together, or lack their value', () => {
+    assertOneError(runCli(['run', '--initrd', TRAPS_DEMO_ELF, TRAPS_DEMO_ELF]), /--initrd needs --bios/);
+    assertOneError(runCli(['run', '--kernel', TRAPS_DEMO_ELF, TRAPS_DEMO_ELF]), /only one program/);
+    assertOneError(runCli(['run', '--bios']), /--bios needs a value/);
+    assertOneError(runCli(['run', '--bios', path.join(dir, 'no-such-firmware.bin')]), /cannot read .*no-such-firmware\.bin.*no such file/);
+    assertOneError(runCli(['run', '--engine', 'jit', TRAPS_DEMO_ELF]), /--engine takes 'translator' or 'interpreter'/);
+  });
+
   it('--max-instructions without a number', () => {
     assertOneError(runCli(['run', TRAPS_DEMO_ELF, '--max-instructions']), /--max-instructions/);
     assertOneError(runCli(['run', '--max-instructions', 'lots', TRAPS_DEMO_ELF]), /--max-instructions.*'lots'/);
