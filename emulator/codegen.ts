@@ -5,13 +5,17 @@ import { TLB_SIZE } from './mmu';
 
 /** How one engine expresses leaving an instruction; see the macro list in isa/instructions.ts. */
 export interface Context {
-  /** Take an exception: cause, tval halves. */
+  /** Take an exception at this instruction: cause and the two halves of tval. */
   trap(cause: string, lo: string, hi: string): string;
+  /** Continue at an absolute address. */
   jump(target: string): string;
+  /** Continue at this instruction's address plus delta. */
   jumpRel(delta: string): string;
+  /** This instruction's address. */
   pc: string;
-  /** Retire this instruction and end the slice; `nextPc` is the fall-through address expression, or undefined for jumps. */
+  /** Retire this instruction and end the slice (jumps: the instruction has set the next pc itself). */
   end(jumps: boolean): string;
+  /** Instructions retired before this one. */
   retired: string;
 }
 
