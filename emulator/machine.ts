@@ -9,6 +9,7 @@ import { Uart16550 } from './devices/uart16550';
 import { TestFinisher } from './devices/test-finisher';
 import { Htif } from './devices/htif';
 import { Clint, CLINT_SIZE } from './devices/clint';
+import { Plic, PLIC_NDEV, PLIC_SIZE } from './devices/plic';
 import { BootRom, BOOT_ROM_BASE, BOOT_ROM_SIZE, FW_DYNAMIC_INFO } from './devices/boot-rom';
 import { boardDtb } from './board/virt';
 import { CSR, CYCLES_PER_TICK } from './csr/file';
@@ -19,6 +20,9 @@ export const RAM_BASE = 0x8000_0000;
 export const UART_BASE = 0x1000_0000;
 export const FINISHER_BASE = 0x10_0000;
 export const CLINT_BASE = 0x200_0000;
+export const PLIC_BASE = 0xc00_0000;
+/** The UART's PLIC source on the virt board. */
+export const UART_IRQ = 10;
 export const DEFAULT_MEMORY = 128 * 1024 * 1024;
 export const MAX_MEMORY = 2 * 1024 * 1024 * 1024;
 
@@ -61,6 +65,7 @@ export class Machine {
   readonly hart: Hart;
   readonly uart: Uart16550;
   readonly clint: Clint;
+  readonly plic: Plic;
   readonly events = new Emitter<MachineEvents>();
   symbols: ElfSymbol[] = [];
   exitCode: number | undefined;
@@ -87,6 +92,8 @@ export class Machine {
     const hart = this.hart;
     this.clint = new Clint(1, { now: () => hart.mtime(), setNow: (t) => hart.setMtime(t) });
     this.bus.map(CLINT_BASE, CLINT_SIZE, this.clint);
+    this.plic = new Plic(2); // hart 0: M-mode context 0, S-mode context 1
+    this.bus.map(PLIC_BASE, PLIC_SIZE, this.plic);
     this.hart.onWatchedStore = (pa, bytes) => this.htif?.onStore(pa, bytes) ?? false;
     this.interpret = compileInterpreter(this.hart);
     this.translator = options.engine === 'interpreter' ? undefined : new Translator(this.hart, this.interpret, options.translateAfter);
@@ -152,7 +159,8 @@ export class Machine {
     }
     const dtb = boardDtb({
       ramBase: RAM_BASE, ramSize: this.ram.size, harts: 1, isa: 'rv64imac_zicsr_zifencei_sstc', timebaseHz: 10_000_000,
-      uart: UART_BASE, clint: CLINT_BASE, finisher: FINISHER_BASE, bootargs: options.bootargs, initrd,
+      uart: UART_BASE, uartIrq: UART_IRQ, clint: CLINT_BASE, plic: PLIC_BASE, plicSources: PLIC_NDEV, finisher: FINISHER_BASE,
+      bootargs: options.bootargs, initrd,
     });
     // As QEMU: 2 MiB-aligned, as high as possible below the end of RAM.
     const dtbAddress = Math.floor((RAM_BASE + this.ram.size - dtb.length) / 0x20_0000) * 0x20_0000;
@@ -241,6 +249,9 @@ export class Machine {
     h.setPending(3, this.clint.msip[0] !== 0);
     h.setPending(7, now >= this.clint.mtimecmp[0]);
     if (h.csr.stce) h.setPending(5, now >= this.stimecmp());
+    this.plic.setLevel(UART_IRQ, this.uart.irq);
+    h.setPending(11, this.plic.interruptPending(0));
+    h.setPending(9, this.plic.interruptPending(1) || h.csr.seipSoftware);
     h.takeInterrupt();
   }
 

@@ -10,13 +10,16 @@ export interface BoardDescription {
   isa: string;
   timebaseHz: number;
   uart: number;
+  uartIrq: number;
   clint: number;
+  plic: number;
+  plicSources: number;
   finisher: number;
   bootargs?: string;
   initrd?: { start: number; end: number };
 }
 
-const PHANDLE_TEST = 1;
+const PHANDLE_TEST = 1, PHANDLE_PLIC = 2;
 const cpuPhandle = (h: number) => 0x10 + 2 * h;
 const intcPhandle = (h: number) => 0x11 + 2 * h;
 
@@ -49,7 +52,13 @@ export function boardTree(b: BoardDescription): FdtNode {
     ]),
     node('soc', [['#address-cells', [2]], ['#size-cells', [2]], ['compatible', 'simple-bus'], ['ranges', null]], [
       node(`serial@${b.uart.toString(16)}`, [
+        ['interrupts', [b.uartIrq]], ['interrupt-parent', [PHANDLE_PLIC]],
         ['clock-frequency', [0x384000]], ['reg', [...u64(b.uart), ...u64(0x100)]], ['compatible', 'ns16550a'],
+      ]),
+      node(`plic@${b.plic.toString(16)}`, [
+        ['phandle', [PHANDLE_PLIC]], ['riscv,ndev', [b.plicSources]], ['reg', [...u64(b.plic), ...u64(0x600000)]],
+        ['interrupts-extended', harts.flatMap((h) => [intcPhandle(h), 11, intcPhandle(h), 9])], ['interrupt-controller', null],
+        ['compatible', ['sifive,plic-1.0.0', 'riscv,plic0']], ['#address-cells', [0]], ['#interrupt-cells', [1]],
       ]),
       node(`test@${b.finisher.toString(16)}`, [
         ['phandle', [PHANDLE_TEST]], ['reg', [...u64(b.finisher), ...u64(0x1000)]], ['compatible', ['sifive,test1', 'sifive,test0', 'syscon']],

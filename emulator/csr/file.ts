@@ -35,6 +35,8 @@ export class CsrFile {
   /** Counter value = retired instructions + offset (offsets change when software writes a counter). */
   private cycleOffset = 0n;
   private instretOffset = 0n;
+  /** M-mode's own SEIP bit; mip.SEIP reads as it ORed with the PLIC's S-mode line. */
+  seipSoftware = false;
   /** Result of the last successful read. */
   rlo = 0;
   rhi = 0;
@@ -92,7 +94,10 @@ export class CsrFile {
       case CSR.mcycle: this.cycleOffset = toBig(lo, hi) - BigInt(this.clock.cycles + 1); return;
       case CSR.minstret: this.instretOffset = toBig(lo, hi) - BigInt(this.clock.retired + 1); return;
       case CSR.mtvec: case CSR.stvec: if ((lo & 3) >= 2) return; break;
-      case CSR.mip: if (this.stce) lo = (lo & ~(1 << 5)) | (this.lo[CSR.mip] & (1 << 5)); break; // STIP follows stimecmp
+      case CSR.mip:
+        if (this.stce) lo = (lo & ~(1 << 5)) | (this.lo[CSR.mip] & (1 << 5)); // STIP follows stimecmp
+        this.seipSoftware = (lo & (1 << 9)) !== 0;
+        break;
       case CSR.mstatus:
         if (((lo >>> 11) & 3) === 2) lo &= ~(3 << 11); // MPP cannot hold the reserved mode 2: U, as Spike does
         break;

@@ -17,6 +17,9 @@ const SAME: [string, string, string][] = [
   ['/soc/serial@10000000', 'reg', 'x'], ['/soc/serial@10000000', 'compatible', 's'], ['/soc/serial@10000000', 'clock-frequency', 'x'],
   ['/soc/test@100000', 'reg', 'x'], ['/soc/test@100000', 'compatible', 's'],
   ['/soc/clint@2000000', 'reg', 'x'], ['/soc/clint@2000000', 'compatible', 's'],
+  ['/soc/serial@10000000', 'interrupts', 'x'],
+  ['/soc/plic@c000000', 'reg', 'x'], ['/soc/plic@c000000', 'compatible', 's'], ['/soc/plic@c000000', 'riscv,ndev', 'x'],
+  ['/soc/plic@c000000', '#interrupt-cells', 'x'],
   ['/poweroff', 'value', 'x'], ['/reboot', 'value', 'x'],
 ];
 
@@ -28,7 +31,7 @@ function fdtget(dtb: string, node: string, prop: string, type: string): string {
 describe('device tree: Ringside and QEMU virt describe the machine alike', function () {
   this.timeout(60_000);
 
-  it('has the same nodes and properties for memory, hart, timebase, UART, test finisher and CLINT', () => {
+  it('has the same nodes and properties for memory, hart, timebase, UART, test finisher, CLINT and PLIC', () => {
     requireTool('fdtget');
     requireTool(QEMU);
     const dir = tempDir('ringside-dtb-');
