@@ -6,6 +6,7 @@ import { ElfError } from '../emulator/loader/elf';
 import { exceptionNames, interruptNames } from '../emulator/csr/table';
 import { disassemble, ABI_NAMES } from '../emulator/isa/disasm';
 import type { TrapEvent } from '../emulator/hart';
+import { Access } from '../emulator/mmu';
 import { CSR } from '../emulator/csr/file';
 
 export class UsageError extends Error {}
@@ -152,10 +153,15 @@ function traceRun(m: Machine, max: number, out: (s: string) => void): ReturnType
     if (steps >= max) return { kind: 'limit' };
     if (trapsInARow >= 1000) return { kind: 'stuck', cause: Number(h.csr.get(CSR.mcause) & 0xffn) };
     const pc = h.pcBig, mode = MODE[h.priv];
-    const off = Number(pc) - m.ram.base;
-    const inRam = off >= 0 && off + 2 <= m.ram.size;
-    let raw = inRam ? m.ram.read8(off) | (m.ram.read8(off + 1) << 8) : 0;
-    if (inRam && (raw & 3) === 3 && off + 4 <= m.ram.size) raw |= (m.ram.read8(off + 2) << 16) | (m.ram.read8(off + 3) << 24);
+    // Read the instruction where the hart will fetch it, translating without side effects.
+    const byteAt = (va: bigint): number | undefined => {
+      const pa = h.peekAddress(va, Access.Fetch);
+      return pa !== undefined && m.ram.contains(pa, 1) ? m.ram.read8(pa - m.ram.base) : undefined;
+    };
+    const b0 = byteAt(pc), b1 = byteAt(pc + 1n);
+    const inRam = b0 !== undefined && b1 !== undefined;
+    let raw = inRam ? b0 | (b1 << 8) : 0;
+    if (inRam && (raw & 3) === 3) raw |= ((byteAt(pc + 2n) ?? 0) << 16) | ((byteAt(pc + 3n) ?? 0) << 24);
     before.set(h.L, 0); before.set(h.H, 33);
     const retired = m.instructions;
     m.step();
@@ -165,7 +171,7 @@ function traceRun(m: Machine, max: number, out: (s: string) => void): ReturnType
       if (h.L[r] !== before[r] || h.H[r] !== before[33 + r]) writes.push(`${ABI_NAMES[r]}=0x${hex16(h.reg(r))}`);
     }
     const bits = (raw & 3) === 3 ? (raw >>> 0).toString(16).padStart(8, '0') : (raw & 0xffff).toString(16).padStart(4, '0').padEnd(8);
-    const text = inRam ? disassemble(raw, pc, { symbolize }).replace('\t', ' ') : '(not in RAM)';
+    const text = inRam ? disassemble(raw, pc, { symbolize }).replace('\t', ' ') : '(cannot be fetched)';
     out(`${mode} ${hex16(pc)}  ${bits}  ${text.padEnd(32)}${writes.join(' ')}\n`);
     if (pendingTrap) {
       const t = pendingTrap;

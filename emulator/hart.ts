@@ -219,16 +219,31 @@ export class Hart implements Clock {
       this.fault(ACCESS_FAULT[access], lo, hi);
       return -1;
     }
-    const c = this.csr, s = c.lo[CSR.mstatus], ctx = this.ctx;
-    ctx.priv = access !== Access.Fetch && this.priv === Priv.M && (s & (1 << 17)) !== 0 ? (s >>> 11) & 3 : this.priv;
-    ctx.satpLo = c.lo[CSR.satp]; ctx.satpHi = c.hi[CSR.satp];
-    ctx.sum = (s & (1 << 18)) !== 0; ctx.mxr = (s & (1 << 19)) !== 0;
     this.tlb.misses++;
-    const w = this.mmu.translate(lo, hi, access, ctx);
+    const w = this.mmu.translate(lo, hi, access, this.context(access));
     if (w.pa < 0) { this.fault(w.cause, lo, hi); return w.pa; }
     const page = w.pa - (lo & 4095);
     if (page >= this.ram.base && page + 4096 <= this.ram.base + this.ram.size) this.tlb.fill(access, lo, hi, page - this.ram.base);
     return w.pa;
+  }
+
+  private context(access: Access): TranslationContext {
+    const c = this.csr, s = c.lo[CSR.mstatus], ctx = this.ctx;
+    ctx.priv = access !== Access.Fetch && this.priv === Priv.M && (s & (1 << 17)) !== 0 ? (s >>> 11) & 3 : this.priv;
+    ctx.satpLo = c.lo[CSR.satp]; ctx.satpHi = c.hi[CSR.satp];
+    ctx.sum = (s & (1 << 18)) !== 0; ctx.mxr = (s & (1 << 19)) !== 0;
+    return ctx;
+  }
+
+  /**
+   * The physical address an access at virtual address va would reach from the current mode, or undefined
+   * if it would fault. Changes nothing: no A/D bits, no TLB fill, no fault state (for tracers and debuggers).
+   */
+  peekAddress(va: bigint, access: Access): number | undefined {
+    const v = BigInt.asIntN(64, va), lo = Number(BigInt.asIntN(32, v)), hi = Number(v >> 32n);
+    if (access === Access.Fetch ? this.fetchBare : this.dataBare) return isSmall(hi) && hi >= 0 ? toNumber(lo, hi) : undefined;
+    const w = this.mmu.translate(lo, hi, access, this.context(access), true);
+    return w.pa < 0 ? undefined : w.pa;
   }
 
   /** The physical address an instruction fetch at pc reads, or -1 (fault set). */

@@ -80,9 +80,10 @@ export class Mmu {
 
   /**
    * Translates the virtual address (lo, hi) for one access. Returns the shared result object
-   * (valid until the next call): the physical address, or -1 and the fault cause.
+   * (valid until the next call): the physical address, or -1 and the fault cause. With `probe`, nothing
+   * is written (no A/D update): for debuggers and tracers, which must not change the machine.
    */
-  translate(lo: number, hi: number, access: Access, ctx: TranslationContext): Walk {
+  translate(lo: number, hi: number, access: Access, ctx: TranslationContext, probe = false): Walk {
     const r = this.result;
     const mode = ctx.satpHi >>> 28, levels = SATP_LEVELS[mode];
     if (levels === undefined) { r.pa = -1; r.cause = ACCESS_FAULT[access]; return r; }
@@ -114,7 +115,7 @@ export class Mmu {
       if (ppn % span !== 0) return this.fail(access);
       // A and D are set by the walk, as QEMU does (Svade is not modelled).
       const want = PTE_A | (access === Access.Store ? PTE_D : 0);
-      if ((pteLo & want) !== want) {
+      if ((pteLo & want) !== want && !probe) {
         this.write32(off, pteLo | want);
         this.onPteWrite(off);
       }
