@@ -45,7 +45,10 @@ export class HartStats {
 const TWO32 = 4294967296;
 
 /** CSR writes after which interrupts must be re-checked (or, later, translations dropped): the slice ends. */
-const ENDS_SLICE = new Set<number>([CSR.mstatus, CSR.mie, CSR.mip, CSR.mideleg, CSR.sstatus, CSR.sie, CSR.sip, CSR.satp, CSR.stimecmp, CSR.menvcfg]);
+const ENDS_SLICE = new Set<number>([
+  CSR.mstatus, CSR.mie, CSR.mip, CSR.mideleg, CSR.sstatus, CSR.sie, CSR.sip, CSR.satp, CSR.stimecmp, CSR.menvcfg,
+  0x3a0, 0x3a2, ...Array.from({ length: 16 }, (_, i) => 0x3b0 + i), // PMP: translations and TLBs change
+]);
 
 export class Hart implements Clock {
   /** Low and high halves of x0..x31; index 32 absorbs writes to x0. */
@@ -87,6 +90,8 @@ export class Hart implements Clock {
   dataBare = true;
   /** Instruction fetches are untranslated. */
   fetchBare = true;
+  /** satp selects Sv39 or Sv48 (it applies below M-mode, and with MPRV). */
+  private paging = false;
   /** Changes whenever translation may have changed (satp, sfence.vma, privilege, mstatus): cached links go stale. */
   translationEpoch = 0;
   readonly tlb = new Tlb();
@@ -205,13 +210,21 @@ export class Hart implements Clock {
     const paging = (c.hi[CSR.satp] >>> 28) !== 0;
     const mprv = (s & (1 << 17)) !== 0;
     const dataPriv = this.priv === Priv.M && mprv ? (s >>> 11) & 3 : this.priv;
-    this.fetchBare = this.priv === Priv.M || !paging;
-    this.dataBare = dataPriv === Priv.M || !paging;
+    // Below M-mode every access is checked against PMP (16 entries exist), so only M-mode without locked
+    // entries addresses memory directly; everything else goes through the TLBs, filled by translate().
+    const locked = this.csr.pmp.anyLocked();
+    this.fetchBare = this.priv === Priv.M && !locked;
+    this.dataBare = dataPriv === Priv.M && !locked;
+    this.paging = paging;
     this.translationEpoch++;
     this.tlb.flush();
   }
 
-  /** Physical address for an access at (lo, hi), or -1 with faultCause/faultLo/faultHi set. */
+  /**
+   * Physical address for an access at (lo, hi) — through the page tables when paging applies, then checked
+   * against PMP — or -1 with faultCause/faultLo/faultHi set. Pages that are RAM and uniformly allowed by PMP
+   * enter the TLB, so the next access to them takes the generated fast path.
+   */
   private translate(lo: number, hi: number, access: Access): number {
     const bare = access === Access.Fetch ? this.fetchBare : this.dataBare;
     if (bare) {
@@ -220,11 +233,23 @@ export class Hart implements Clock {
       return -1;
     }
     this.tlb.misses++;
-    const w = this.mmu.translate(lo, hi, access, this.context(access));
-    if (w.pa < 0) { this.fault(w.cause, lo, hi); return w.pa; }
-    const page = w.pa - (lo & 4095);
-    if (page >= this.ram.base && page + 4096 <= this.ram.base + this.ram.size) this.tlb.fill(access, lo, hi, page - this.ram.base);
-    return w.pa;
+    const ctx = this.context(access);
+    let pa: number;
+    if (this.paging && ctx.priv !== Priv.M) {
+      const w = this.mmu.translate(lo, hi, access, ctx);
+      if (w.pa < 0) { this.fault(w.cause, lo, hi); return w.pa; }
+      pa = w.pa;
+    } else {
+      if (!(isSmall(hi) && hi >= 0)) { this.fault(ACCESS_FAULT[access], lo, hi); return -1; }
+      pa = toNumber(lo, hi);
+    }
+    const pmp = this.csr.pmp;
+    if (!pmp.allows(pa, 1, access, ctx.priv)) { this.fault(ACCESS_FAULT[access], lo, hi); return -1; }
+    const page = pa - (lo & 4095);
+    if (page >= this.ram.base && page + 4096 <= this.ram.base + this.ram.size && pmp.allows(page, 4096, access, ctx.priv)) {
+      this.tlb.fill(access, lo, hi, page - this.ram.base);
+    }
+    return pa;
   }
 
   private context(access: Access): TranslationContext {
@@ -241,9 +266,16 @@ export class Hart implements Clock {
    */
   peekAddress(va: bigint, access: Access): number | undefined {
     const v = BigInt.asIntN(64, va), lo = Number(BigInt.asIntN(32, v)), hi = Number(v >> 32n);
-    if (access === Access.Fetch ? this.fetchBare : this.dataBare) return isSmall(hi) && hi >= 0 ? toNumber(lo, hi) : undefined;
-    const w = this.mmu.translate(lo, hi, access, this.context(access), true);
-    return w.pa < 0 ? undefined : w.pa;
+    if (!(isSmall(hi) && hi >= 0) && !this.paging) return undefined;
+    if (access === Access.Fetch ? this.fetchBare : this.dataBare) return toNumber(lo, hi);
+    const ctx = this.context(access);
+    let pa = toNumber(lo, hi);
+    if (this.paging && ctx.priv !== Priv.M) {
+      const w = this.mmu.translate(lo, hi, access, ctx, true);
+      if (w.pa < 0) return undefined;
+      pa = w.pa;
+    }
+    return this.csr.pmp.allows(pa, 1, access, ctx.priv) ? pa : undefined;
   }
 
   /** The physical address an instruction fetch at pc reads, or -1 (fault set). */

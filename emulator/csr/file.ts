@@ -2,6 +2,7 @@
 // Built from the CSR table; the few registers with behaviour beyond a mask are handled here by number.
 import { csrTable } from './table';
 import { SATP_LEVELS } from '../mmu';
+import { Pmp, PMP_ENTRIES } from '../pmp';
 
 export const CSR = {
   sstatus: 0x100, sie: 0x104, stvec: 0x105, scounteren: 0x106, sscratch: 0x140, sepc: 0x141, scause: 0x142, stval: 0x143,
@@ -35,6 +36,7 @@ export class CsrFile {
   /** Counter value = retired instructions + offset (offsets change when software writes a counter). */
   private cycleOffset = 0n;
   private instretOffset = 0n;
+  readonly pmp = new Pmp(this);
   /** M-mode's own SEIP bit; mip.SEIP reads as it ORed with the PLIC's S-mode line. */
   seipSoftware = false;
   /** Result of the last successful read. */
@@ -105,9 +107,23 @@ export class CsrFile {
       case CSR.sstatus: this.write(CSR.mstatus, (this.lo[CSR.mstatus] & ~SSTATUS_LO) | (lo & SSTATUS_LO), (this.hi[CSR.mstatus] & ~SSTATUS_HI) | (hi & SSTATUS_HI)); return;
       case CSR.sie: { const d = this.lo[CSR.mideleg]; this.write(CSR.mie, (this.lo[CSR.mie] & ~d) | (lo & d), 0); return; }
       case CSR.sip: { const d = this.lo[CSR.mideleg] & 2; this.write(CSR.mip, (this.lo[CSR.mip] & ~d) | (lo & d), 0); return; } // only SSIP
+      case 0x3a0: case 0x3a2: { // pmpcfg0, pmpcfg2: per entry, locked bytes keep their value; bits 6:5 are zero; W needs R
+        const old = [this.lo[num], this.hi[num]], val = [lo, hi];
+        for (let b = 0; b < 8; b++) {
+          const half = b >>> 2, sh = 8 * (b & 3);
+          const before = (old[half] >>> sh) & 0xff;
+          let byte = (val[half] >>> sh) & 0x9f;
+          if (before & 0x80) byte = before;
+          else if ((byte & 3) === 2) byte &= ~2;
+          val[half] = (val[half] & ~(0xff << sh)) | (byte << sh);
+        }
+        lo = val[0]; hi = val[1];
+        break;
+      }
       // A write selecting a mode the MMU lacks (not Bare, Sv39 or Sv48) has no effect at all, as the spec requires.
       case CSR.satp: { const mode = hi >>> 28; if (mode !== 0 && SATP_LEVELS[mode] === undefined) return; break; }
     }
+    if (num >= 0x3b0 && num < 0x3b0 + PMP_ENTRIES && this.pmp.addressLocked(num - 0x3b0)) return;
     const ml = this.maskLo[num], mh = this.maskHi[num];
     this.lo[num] = (this.lo[num] & ~ml) | (lo & ml);
     this.hi[num] = (this.hi[num] & ~mh) | (hi & mh);

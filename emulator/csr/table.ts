@@ -130,9 +130,15 @@ export const csrTable: CsrDef[] = [
       { name: 'STCE', lsb: 63, width: 1, desc: 'Sstc: S-mode has its own timer compare, stimecmp' },
     ] },
   { num: 0x320, name: 'mcountinhibit', desc: 'stops counters (hardwired 0 here: counters always count)', group: 'counters', writable: 0n },
-  // No PMP entries yet: the spec then has every PMP CSR exist and read as zero.
-  ...range(0, 7).map((i): CsrDef => ({ num: 0x3a0 + 2 * i, name: `pmpcfg${2 * i}`, desc: 'PMP configuration (no PMP entries: reads 0)', group: 'machine', writable: 0n })),
-  ...range(0, 63).map((i): CsrDef => ({ num: 0x3b0 + i, name: `pmpaddr${i}`, desc: 'PMP address (no PMP entries: reads 0)', group: 'machine', writable: 0n })),
+  // 16 PMP entries (pmpcfg0, pmpcfg2, pmpaddr0..15); the CSRs of entries 16..63 exist and read as zero.
+  ...range(0, 7).map((i): CsrDef => ({
+    num: 0x3a0 + 2 * i, name: `pmpcfg${2 * i}`, group: 'machine', writable: i < 2 ? ~0n : 0n,
+    desc: i < 2 ? `PMP configuration of entries ${8 * i}..${8 * i + 7}: per byte R, W, X, A (OFF/TOR/NA4/NAPOT), L` : 'PMP configuration (entries not implemented: reads 0)',
+  })),
+  ...range(0, 63).map((i): CsrDef => ({
+    num: 0x3b0 + i, name: `pmpaddr${i}`, group: 'machine', writable: i < 16 ? (1n << 54n) - 1n : 0n,
+    desc: i < 16 ? 'PMP address: bits 55:2 of a boundary (TOR) or of a naturally aligned region (NA4, NAPOT)' : 'PMP address (entry not implemented: reads 0)',
+  })),
   counter(0xb00, 'mcycle', 'cycles (one per retired instruction: time is deterministic)', 'counters'),
   counter(0xb02, 'minstret', 'instructions retired', 'counters'),
   counter(0xc00, 'cycle', 'user view of mcycle', 'user'),

@@ -6,9 +6,6 @@ import { QEMU_CPU } from '../differential/harness';
 
 /** Lines where Ringside's machine deliberately or not yet matches QEMU's, with Ringside's value and why. */
 const DIFFERENCES: Record<string, { ringside: string; why: string }> = {
-  'Boot HART PMP Count': { ringside: '0', why: 'no PMP entries yet (the CSRs read as zero)' },
-  'Boot HART PMP Granularity': { ringside: '0', why: 'no PMP entries yet' },
-  'Boot HART PMP Address Bits': { ringside: '0', why: 'no PMP entries yet' },
   'Boot HART MHPM Count': { ringside: '0', why: 'the hardware performance counters are read-only zero' },
 };
 

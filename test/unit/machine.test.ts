@@ -14,6 +14,9 @@ function boot(words: number[], options: MachineOptions = {}): Machine {
   return m;
 }
 
+/** Lets S- and U-mode reach all memory: with PMP entries implemented, they can reach none until M-mode says so. */
+const OPEN_PMP = [I('addi', T0, 0, -1), CSR('csrrw', 0, 0x3b0, T0), I('addi', T0, 0, 0x1f), CSR('csrrw', 0, 0x3a0, T0)];
+
 /** Exit through the SiFive test finisher with code 0 (t1 = 0x100000, t0 = 0x5555). */
 const FINISH = [U('lui', T1, 0x100), U('lui', T0, 5), I('addi', T0, T0, 0x555), S('sw', T0, T1, 0)];
 
@@ -74,6 +77,7 @@ describe('machine', () => {
   it('Sstc: stimecmp raises a supervisor timer interrupt in S-mode at the same instruction on every engine', () => {
     const STCE_HI = 0x8000_0000 | 0;
     const words = [
+      ...OPEN_PMP,
       U('lui', T0, STCE_HI >>> 12), I('addi', T1, 0, 32), R('sll', T0, T0, T1), CSR('csrrs', 0, 0x30a, T0), // menvcfg.STCE
       I('addi', T0, 0, 2), CSR('csrrs', 0, 0x306, T0),                                                     // mcounteren.TM
       I('addi', T0, 0, 0x20), CSR('csrrs', 0, 0x303, T0),                                                  // mideleg.STI
@@ -118,8 +122,9 @@ describe('machine', () => {
   });
 
   it('emits typed trap and privilege-change events', () => {
-    // [0..5] mtvec = [6], mepc = [7] (MPP resets to U); [6] mret (also the handler: back to user); [7] ecall.
+    // After OPEN_PMP: mtvec = the mret, mepc = the ecall (MPP resets to U); the mret is also the handler.
     const m = boot([
+      ...OPEN_PMP,
       U('auipc', T0, 0), I('addi', T0, T0, 24), CSR('csrrw', 0, 0x305, T0),
       U('auipc', T0, 0), I('addi', T0, T0, 16), CSR('csrrw', 0, 0x341, T0),
       SYS('mret'), SYS('ecall'),

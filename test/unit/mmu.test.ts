@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { Ram } from '../../emulator/memory/ram';
 import { Access, Mmu, type TranslationContext } from '../../emulator/mmu';
+import { Pmp } from '../../emulator/pmp';
+import type { CsrFile } from '../../emulator/csr/file';
 
 const BASE = 0x8000_0000;
 
@@ -40,5 +42,34 @@ describe('MMU', () => {
     put(0x3000, (((BASE + 0x8000) / 4096) * 1024) | 0b1101_0011); // V R U A D
     assert.equal(mmu.translate(0x4000_0000, 0, Access.Load, ctx).cause, 13);
     assert.equal(mmu.translate(0x4000_0000, 0, Access.Load, { ...ctx, sum: true }).pa, BASE + 0x8000);
+  });
+});
+
+describe('PMP', () => {
+  // Pmp reads only the lo/hi arrays of the CSR file.
+  const csrOf = () => ({ lo: new Int32Array(4096), hi: new Int32Array(4096) });
+  const setAddr = (c: { lo: Int32Array; hi: Int32Array }, i: number, byteAddr: number) => {
+    const v = byteAddr / 4;
+    c.lo[0x3b0 + i] = v % 4294967296 | 0;
+    c.hi[0x3b0 + i] = Math.floor(v / 4294967296);
+  };
+  const setCfg = (c: { lo: Int32Array }, i: number, cfg: number) => { c.lo[0x3a0] |= cfg << (8 * i); };
+
+  it('matches TOR, NA4 and NAPOT regions; the lowest entry decides; S/U are denied where nothing matches', () => {
+    const c = csrOf();
+    setAddr(c, 0, 0x8000_1000); setCfg(c, 0, (1 << 3) | 1);          // TOR [0, 0x8000_1000): R
+    setAddr(c, 1, 0x8000_2000); setCfg(c, 1, (2 << 3) | 3);          // NA4 0x8000_2000: RW
+    c.lo[0x3b2] = (0x8000_4000 >>> 2) | (0x2000 / 8 - 1); setCfg(c, 2, (3 << 3) | 4); // NAPOT 8 KiB at 0x8000_4000: X
+    const pmp = new Pmp(c as unknown as CsrFile);
+    assert.equal(pmp.allows(0x8000_0ff8, 8, Access.Load, 1), true);
+    assert.equal(pmp.allows(0x8000_0ff8, 8, Access.Store, 1), false, 'read-only');
+    assert.equal(pmp.allows(0x8000_0ffc, 8, Access.Load, 1), false, 'straddles the end of the entry');
+    assert.equal(pmp.allows(0x8000_2000, 4, Access.Store, 0), true);
+    assert.equal(pmp.allows(0x8000_5ffc, 4, Access.Fetch, 1), true);
+    assert.equal(pmp.allows(0x8000_6000, 4, Access.Fetch, 1), false, 'past the NAPOT region: no match, S denied');
+    assert.equal(pmp.allows(0x8000_6000, 4, Access.Store, 3), true, 'M-mode: allowed where nothing matches');
+    assert.equal(pmp.allows(0x8000_0000, 4, Access.Store, 3), true, 'M-mode ignores unlocked entries');
+    setCfg(c, 0, 0x80);
+    assert.equal(pmp.allows(0x8000_0000, 4, Access.Store, 3), false, 'a locked entry binds M-mode too');
   });
 });
