@@ -210,11 +210,11 @@ export class Hart implements Clock {
     const paging = (c.hi[CSR.satp] >>> 28) !== 0;
     const mprv = (s & (1 << 17)) !== 0;
     const dataPriv = this.priv === Priv.M && mprv ? (s >>> 11) & 3 : this.priv;
-    // Below M-mode every access is checked against PMP (16 entries exist), so only M-mode without locked
-    // entries addresses memory directly; everything else goes through the TLBs, filled by translate().
-    const locked = this.csr.pmp.anyLocked();
-    this.fetchBare = this.priv === Priv.M && !locked;
-    this.dataBare = dataPriv === Priv.M && !locked;
+    // Below M-mode every access is checked against PMP (16 entries exist), so only M-mode with every entry off
+    // addresses memory directly; everything else goes through the TLBs, filled by translate().
+    const pmpOn = this.csr.pmp.anyActive();
+    this.fetchBare = this.priv === Priv.M && !pmpOn;
+    this.dataBare = dataPriv === Priv.M && !pmpOn;
     this.paging = paging;
     this.translationEpoch++;
     this.tlb.flush();
@@ -225,7 +225,7 @@ export class Hart implements Clock {
    * against PMP — or -1 with faultCause/faultLo/faultHi set. Pages that are RAM and uniformly allowed by PMP
    * enter the TLB, so the next access to them takes the generated fast path.
    */
-  private translate(lo: number, hi: number, access: Access): number {
+  private translate(lo: number, hi: number, access: Access, len = 1): number {
     const bare = access === Access.Fetch ? this.fetchBare : this.dataBare;
     if (bare) {
       if (isSmall(hi) && hi >= 0) return toNumber(lo, hi);
@@ -244,7 +244,7 @@ export class Hart implements Clock {
       pa = toNumber(lo, hi);
     }
     const pmp = this.csr.pmp;
-    if (!pmp.allows(pa, 1, access, ctx.priv)) { this.fault(ACCESS_FAULT[access], lo, hi); return -1; }
+    if (!pmp.allows(pa, len, access, ctx.priv)) { this.fault(ACCESS_FAULT[access], lo, hi); return -1; }
     const page = pa - (lo & 4095);
     if (page >= this.ram.base && page + 4096 <= this.ram.base + this.ram.size && pmp.allows(page, 4096, access, ctx.priv)) {
       this.tlb.fill(access, lo, hi, page - this.ram.base);
@@ -380,7 +380,7 @@ export class Hart implements Clock {
     let pa2 = pa + split;
     if (split < bytes && !(access === Access.Fetch ? this.fetchBare : this.dataBare)) {
       const next = lo + split;
-      pa2 = this.translate(next | 0, (hi + (next >= TWO32 ? 1 : 0)) | 0, access);
+      pa2 = this.translate(next | 0, (hi + (next >= TWO32 ? 1 : 0)) | 0, access, bytes - split);
       if (pa2 < 0) return { offsets: undefined, pa: -1 };
     }
     const offsets: number[] = [];
@@ -394,7 +394,7 @@ export class Hart implements Clock {
 
   /** Loads that missed the RAM fast path: translation, MMIO, misaligned RAM, and faults. */
   loadSlow(lo: number, hi: number, bytes: 1 | 2 | 4 | 8, signed: boolean): boolean {
-    const first = this.translate(lo, hi, Access.Load);
+    const first = this.translate(lo, hi, Access.Load, Math.min(bytes, 4096 - (lo & 4095)));
     if (first < 0) return false;
     // Devices (the common slow case: polling a UART) need no per-byte RAM offsets.
     const { offsets, pa } = this.ram.contains(first, 1) ? this.ramBytes(lo, hi, bytes, Access.Load, first) : { offsets: undefined, pa: first };
@@ -421,7 +421,7 @@ export class Hart implements Clock {
 
   /** Stores that missed the RAM fast path. Returns 0 done, 1 fault, 2 done and the slice must end. */
   storeSlow(lo: number, hi: number, bytes: 1 | 2 | 4 | 8, vlo: number, vhi: number): 0 | 1 | 2 {
-    const first = this.translate(lo, hi, Access.Store);
+    const first = this.translate(lo, hi, Access.Store, Math.min(bytes, 4096 - (lo & 4095)));
     if (first < 0) return 1;
     const { offsets, pa } = this.ram.contains(first, 1) ? this.ramBytes(lo, hi, bytes, Access.Store, first) : { offsets: undefined, pa: first };
     if (pa < 0) return 1;
@@ -488,7 +488,7 @@ export class Hart implements Clock {
   amo(op: number, bytes: 4 | 8, lo: number, hi: number, slo: number, shi: number): boolean {
     const isLoad = op === AmoOp.lr;
     if ((lo & (bytes - 1)) !== 0) return this.fault(isLoad ? Cause.loadMisaligned : Cause.storeMisaligned, lo, hi);
-    const pa = this.translate(lo, hi, isLoad ? Access.Load : Access.Store);
+    const pa = this.translate(lo, hi, isLoad ? Access.Load : Access.Store, bytes);
     if (pa < 0) return false;
     if (!this.ram.contains(pa, bytes)) return this.fault(isLoad ? Cause.loadAccess : Cause.storeAccess, lo, hi);
     const off = pa - this.ram.base;

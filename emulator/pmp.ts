@@ -1,5 +1,5 @@
 // Physical memory protection: 16 entries (pmpcfg0/2, pmpaddr0..15) with OFF/TOR/NA4/NAPOT matching and locks,
-// checked on S- and U-mode accesses, and on M-mode accesses that a locked entry covers (privileged spec §3.7).
+// checked on S- and U-mode accesses, and on M-mode accesses that an entry covers (privileged spec §3.7).
 import type { CsrFile } from './csr/file';
 import { Access } from './mmu';
 
@@ -44,9 +44,12 @@ export class Pmp {
     return undefined;
   }
 
-  /** Any entry is locked: then M-mode accesses are checked too. */
-  anyLocked(): boolean {
-    for (let i = 0; i < PMP_ENTRIES; i++) if (this.cfg(i) & L) return true;
+  /**
+   * Any entry is on: then M-mode accesses are checked too (a locked entry binds M-mode, and an access that an
+   * entry covers only partly fails in every mode).
+   */
+  anyActive(): boolean {
+    for (let i = 0; i < PMP_ENTRIES; i++) if ((this.cfg(i) >>> 3) & 3) return true;
     return false;
   }
 
