@@ -68,8 +68,6 @@ export class Hart implements Clock {
   /** Set by an instruction after which interrupts must be re-checked or the machine stop (a CSR write, mret, MMIO). */
   endSlice = false;
   waitForInterrupt = false;
-  /** Set by a device (finisher, HTIF) to end the run after the current instruction. */
-  stopRequested = false;
   /** A slow path's 64-bit result (loaded value, old CSR value, AMO result), for the generated code to write to rd. */
   vlo = 0;
   vhi = 0;
@@ -83,8 +81,11 @@ export class Hart implements Clock {
   readonly decoded: (Int32Array | undefined)[];
   /** Called for stores into pages flagged Watch; returns true to stop the machine. */
   onWatchedStore: (pa: number, bytes: number) => boolean = () => false;
-  /** Called when code at RAM offsets [off, off+bytes) changed (off -1: anywhere, after fence.i): translations are stale. */
-  onCodeChange: (off: number, bytes: number) => void = () => {};
+  /**
+   * Called when RAM offsets [off, off+bytes) of a code page were written (off -1: anywhere, after fence.i).
+   * Returns true when translations of that code existed and were dropped.
+   */
+  onCodeChange: (off: number, bytes: number) => boolean = () => false;
 
   /** Data accesses are untranslated (M-mode without MPRV, or satp Bare): the generated RAM fast path applies. */
   dataBare = true;
@@ -232,7 +233,6 @@ export class Hart implements Clock {
       this.fault(ACCESS_FAULT[access], lo, hi);
       return -1;
     }
-    this.tlb.misses++;
     const ctx = this.context(access);
     let pa: number;
     if (this.paging && ctx.priv !== Priv.M) {
@@ -464,7 +464,7 @@ export class Hart implements Clock {
 
   /**
    * Clears predecoded slots overlapping [off, off+bytes), including an instruction starting 2 bytes before.
-   * Returns true when one of them held a decoded instruction (code really changed, not data beside it).
+   * Returns true when one of them held a decoded or translated instruction (code really changed, not data beside it).
    */
   private invalidate(off: number, bytes: number): boolean {
     let hit = false;
@@ -473,8 +473,8 @@ export class Hart implements Clock {
       const s = ((a & 4095) >>> 1) * SLOT_WORDS;
       if (page && page[s] !== OP_UNDECODED) { page[s] = OP_UNDECODED; hit = true; }
     }
-    if (hit) this.onCodeChange(off, bytes);
-    return hit;
+    // Translated blocks are compiled from RAM, not from the decoded slots: they are dropped on their own terms.
+    return this.onCodeChange(off, bytes) || hit;
   }
 
   fenceI(): void {
@@ -484,13 +484,16 @@ export class Hart implements Clock {
 
   // ---- atomics ----
 
-  /** LR/SC/AMO on the address (lo, hi) with source value (slo, shi). Result in vlo/vhi; false on a fault. */
-  amo(op: number, bytes: 4 | 8, lo: number, hi: number, slo: number, shi: number): boolean {
+  /**
+   * LR/SC/AMO on the address (lo, hi) with source value (slo, shi). Result in vlo/vhi. Returns 0 done, 1 fault
+   * (faultCause/faultLo/faultHi set), 2 done and the slice must end (it rewrote code, or a watcher stopped the machine).
+   */
+  amo(op: number, bytes: 4 | 8, lo: number, hi: number, slo: number, shi: number): 0 | 1 | 2 {
     const isLoad = op === AmoOp.lr;
-    if ((lo & (bytes - 1)) !== 0) return this.fault(isLoad ? Cause.loadMisaligned : Cause.storeMisaligned, lo, hi);
+    if ((lo & (bytes - 1)) !== 0) { this.fault(isLoad ? Cause.loadMisaligned : Cause.storeMisaligned, lo, hi); return 1; }
     const pa = this.translate(lo, hi, isLoad ? Access.Load : Access.Store, bytes);
-    if (pa < 0) return false;
-    if (!this.ram.contains(pa, bytes)) return this.fault(isLoad ? Cause.loadAccess : Cause.storeAccess, lo, hi);
+    if (pa < 0) return 1;
+    if (!this.ram.contains(pa, bytes)) { this.fault(isLoad ? Cause.loadAccess : Cause.storeAccess, lo, hi); return 1; }
     const off = pa - this.ram.base;
     const old = this.readRam(off, bytes);
     const src = bytes === 4 ? BigInt(slo) : BigInt.asIntN(64, (BigInt(shi) << 32n) | BigInt(slo >>> 0));
@@ -516,13 +519,14 @@ export class Hart implements Clock {
       case AmoOp.minu: store = unsigned(old, bytes) < unsigned(src, bytes) ? old : src; break;
       case AmoOp.maxu: store = unsigned(old, bytes) > unsigned(src, bytes) ? old : src; break;
     }
+    let end = false;
     if (store !== undefined) {
       this.writeRam(off, bytes, store);
-      if (this.ram.pageFlags[off >>> PAGE_SHIFT] !== 0 && this.storeNotify(off, bytes)) this.stopRequested = true;
+      end = this.ram.pageFlags[off >>> PAGE_SHIFT] !== 0 && this.storeNotify(off, bytes);
     }
     this.vlo = Number(BigInt.asIntN(32, result));
     this.vhi = Number(BigInt.asIntN(32, result >> 32n));
-    return true;
+    return end ? 2 : 0;
   }
 
   /** Signed value of `bytes` bytes of RAM at off. */

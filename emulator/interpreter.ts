@@ -32,7 +32,7 @@ const interpreterContext: Context = {
 };
 
 /** The JavaScript for one opcode's case body. */
-export function caseBody(op: Opcode): string {
+function caseBody(op: Opcode): string {
   const sem = op.semantics, len = op.length;
   const ctx = { ...interpreterContext, end: (jumps: boolean) => `{ ${jumps ? '' : `o += ${len};`} m.endSlice = true; n++; break outer; }` };
   const code = expandSemantics(op, ctx);

@@ -212,7 +212,6 @@ export class Machine {
 
   private finish(code: number): void {
     this.exitCode = code;
-    this.hart.stopRequested = true;
     this.events.emit('exit', { code });
   }
 

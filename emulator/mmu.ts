@@ -31,8 +31,6 @@ export class Tlb {
   readonly storeOff = new Int32Array(TLB_SIZE);
   readonly fetchKey = new Float64Array(TLB_SIZE).fill(NaN);
   readonly fetchOff = new Int32Array(TLB_SIZE);
-  /** Walks that missed the TLBs (statistics). */
-  misses = 0;
 
   flush(): void {
     this.loadKey.fill(NaN);

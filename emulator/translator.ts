@@ -42,7 +42,10 @@ const MAX_BLOCK = 64;
 const MAX_INVALIDATIONS = 16;
 
 export class Translator {
+  /** Per RAM page: the block starting at each halfword slot. */
   private blocks: (Block | undefined)[][] = [];
+  /** Per RAM page: its live blocks, so that a store into the page checks a few blocks, not 2048 slots. */
+  private pageBlocks: Block[][] = [];
   private hits: (Uint8Array | undefined)[] = [];
   private readonly invalidations: Uint16Array;
   private readonly helpers = { ...A };
@@ -110,23 +113,30 @@ export class Translator {
     return ++hits[slot] >= this.hot ? this.compile(page, slot) : undefined;
   }
 
-  /** Forgets the translations that cover RAM offsets [off, off+bytes), or all of them (off -1, after fence.i). */
-  drop(off: number, bytes: number): void {
+  /**
+   * Forgets the translations that cover RAM offsets [off, off+bytes), or all of them (off -1, after fence.i).
+   * Returns true when any was dropped.
+   */
+  drop(off: number, bytes: number): boolean {
     if (off < 0) {
-      for (const list of this.blocks) if (list) for (const b of list) if (b) b.live = false;
-      this.blocks = []; this.hits = [];
-      return;
+      for (const list of this.pageBlocks) if (list) for (const b of list) b.live = false;
+      this.blocks = []; this.pageBlocks = []; this.hits = [];
+      return true;
     }
+    let any = false;
     for (let page = Math.max(0, off - 2) >>> 12; page <= (off + bytes - 1) >>> 12; page++) {
-      const list = this.blocks[page];
+      const list = this.pageBlocks[page];
       if (!list) continue;
       let dropped = false;
-      for (let slot = 0; slot < list.length; slot++) {
-        const b = list[slot];
-        if (b !== undefined && b.start < off + bytes && off < b.end) { b.live = false; list[slot] = undefined; dropped = true; }
+      for (const b of list) {
+        if (b.start < off + bytes && off < b.end) { b.live = false; this.blocks[page][(b.start & 4095) >>> 1] = undefined; dropped = true; }
       }
-      if (dropped) this.invalidations[page]++;
+      if (!dropped) continue;
+      this.pageBlocks[page] = list.filter((b) => b.live);
+      this.invalidations[page]++;
+      any = true;
     }
+    return any;
   }
 
   private compile(page: number, slot: number): Block | undefined {
@@ -185,11 +195,14 @@ export class Translator {
     const body = `let n = 0${locals ? `, ${locals}` : ''};\n${loops ? `for (;;) {\n${text}\n}` : text}`;
     const factory = new Function('m', 'A', 'Z8in', `${PRELUDE}\nreturn function block(pc, left) {\nconst bare = m.dataBare;\n${body}\n};`);
     const start = pageStart + slot * 2;
+    // Flag the page as code, so that stores into it reach drop().
+    this.hart.fetchPage(ram.base + start);
     const block: Block = {
       run: factory(this.hart, this.helpers, Ram.zero8), count, start, end: start + delta, live: true, linkEpoch: this.hart.translationEpoch,
       nextPc0: NaN, next0: undefined, nextPc1: NaN, next1: undefined,
     };
     (this.blocks[page] ??= new Array<Block | undefined>(2048).fill(undefined))[slot] = block;
+    (this.pageBlocks[page] ??= []).push(block);
     this.compiled++;
     return block;
   }

@@ -89,8 +89,3 @@ export function decodeOperands(format: Format, x: number): Operands {
     case 'CNONE': return { rd: 0, rs1: 0, rs2: 0, imm: 0 };
   }
 }
-
-/** True for the 16-bit formats. */
-export function isCompressedFormat(format: Format): boolean {
-  return format.startsWith('C') && format !== 'CSR' && format !== 'CSRI';
-}

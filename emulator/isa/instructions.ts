@@ -67,7 +67,8 @@ const csr = (kind: 0 | 1 | 2, immediate: boolean): string => {
   const writes = kind === 0 ? 'true' : 'rs1 !== 0';
   return `m.retired = RETIRED; const st = m.csrAccess(imm, ${kind}, ${v}, ${writes}); if (st === 1) TRAP(2, raw, 0); L[rd] = m.vlo; H[rd] = m.vhi; if (st === 2) END;`;
 };
-const amo = (op: number, bytes: 4 | 8): string => `if (!m.amo(${op}, ${bytes}, L[rs1], H[rs1], L[rs2], H[rs2])) TRAP(m.faultCause, m.faultLo, m.faultHi); L[rd] = m.vlo; H[rd] = m.vhi;`;
+const amo = (op: number, bytes: 4 | 8): string =>
+  `const st = m.amo(${op}, ${bytes}, L[rs1], H[rs1], L[rs2], H[rs2]); if (st === 1) TRAP(m.faultCause, m.faultLo, m.faultHi); L[rd] = m.vlo; H[rd] = m.vhi; if (st === 2) END;`;
 
 /** AMO operation codes understood by Hart.amo. */
 export const AmoOp = { lr: 0, sc: 1, swap: 2, add: 3, xor: 4, and: 5, or: 6, min: 7, max: 8, minu: 9, maxu: 10 } as const;

@@ -25,10 +25,6 @@ export class Bus {
     this.mappings.push({ base, size, device });
   }
 
-  get devices(): readonly { base: number; size: number; name: string }[] {
-    return this.mappings.map((m) => ({ base: m.base, size: m.size, name: m.device.name }));
-  }
-
   /** The device mapped at [pa, pa+len), or undefined. */
   find(pa: number, len: number): Mapping | undefined {
     for (const m of this.mappings) if (pa >= m.base && pa + len <= m.base + m.size) return m;

@@ -46,6 +46,17 @@ describe('machine', () => {
     for (const s of states) assert.deepEqual(s, states[0]);
   });
 
+  it('an AMO that rewrites the next instruction is seen at once, also inside a translated block', () => {
+    // amoswap.w stores `addi a0, zero, 2` over the `addi a0, zero, 1` that follows it.
+    const words = [U('auipc', T0, 0), I('addi', T0, T0, 12), R('amoswap.w', 0, T0, T1), I('addi', A0, 0, 1), ...FINISH];
+    for (const e of ENGINES) {
+      const m = boot(words, e);
+      m.hart.setReg(T1, BigInt(I('addi', A0, 0, 2) >>> 0));
+      assert.deepEqual(m.run(1000), { kind: 'exit', code: 0 });
+      assert.equal(m.hart.reg(A0), 2n, `${e.engine} ${e.translateAfter ?? ''}`);
+    }
+  });
+
   it('compiles hot blocks on the translator', () => {
     const m = boot([I('addi', A1, 0, 1000), R('add', A0, A0, A1), I('addi', A1, A1, -1), B('bne', A1, 0, -8), ...FINISH]);
     m.run();
