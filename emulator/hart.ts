@@ -8,6 +8,7 @@ import { AmoOp } from './isa/instructions';
 import { Emitter } from './events';
 import { isSmall, toNumber } from './isa/alu64';
 import { Access, ACCESS_FAULT, Mmu, Tlb, type TranslationContext } from './mmu';
+import { PMP_ENTRIES } from './pmp';
 
 export const enum Priv { U = 0, S = 1, M = 3 }
 
@@ -47,7 +48,7 @@ const TWO32 = 4294967296;
 /** CSR writes after which interrupts must be re-checked (or, later, translations dropped): the slice ends. */
 const ENDS_SLICE = new Set<number>([
   CSR.mstatus, CSR.mie, CSR.mip, CSR.mideleg, CSR.sstatus, CSR.sie, CSR.sip, CSR.satp, CSR.stimecmp, CSR.menvcfg,
-  0x3a0, 0x3a2, ...Array.from({ length: 16 }, (_, i) => 0x3b0 + i), // PMP: translations and TLBs change
+  CSR.pmpcfg0, CSR.pmpcfg2, ...Array.from({ length: PMP_ENTRIES }, (_, i) => CSR.pmpaddr0 + i), // PMP: TLBs change
 ]);
 
 export class Hart implements Clock {

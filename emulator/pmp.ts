@@ -2,9 +2,10 @@
 // checked on S- and U-mode accesses, and on M-mode accesses that an entry covers (privileged spec §3.7).
 import type { CsrFile } from './csr/file';
 import { Access } from './mmu';
+import { csrByName } from './csr/table';
 
 export const PMP_ENTRIES = 16;
-const PMPCFG0 = 0x3a0, PMPADDR0 = 0x3b0;
+const PMPCFG0 = csrByName.get('pmpcfg0')!.num, PMPADDR0 = csrByName.get('pmpaddr0')!.num;
 const R = 1, W = 2, X = 4, L = 0x80;
 const A_OFF = 0, A_TOR = 1, A_NA4 = 2, A_NAPOT = 3;
 

@@ -1,16 +1,21 @@
 // The hart's CSR storage and access rules: existence, privilege, read-only, WARL masks, counters.
 // Built from the CSR table; the few registers with behaviour beyond a mask are handled here by number.
-import { csrTable } from './table';
+import { csrByName, csrTable } from './table';
 import { SATP_LEVELS } from '../mmu';
 import { Pmp, PMP_ENTRIES } from '../pmp';
 
-export const CSR = {
-  sstatus: 0x100, sie: 0x104, stvec: 0x105, scounteren: 0x106, sscratch: 0x140, sepc: 0x141, scause: 0x142, stval: 0x143,
-  sip: 0x144, stimecmp: 0x14d, satp: 0x180, menvcfg: 0x30a,
-  mstatus: 0x300, misa: 0x301, medeleg: 0x302, mideleg: 0x303, mie: 0x304, mtvec: 0x305, mcounteren: 0x306, mscratch: 0x340,
-  mepc: 0x341, mcause: 0x342, mtval: 0x343, mip: 0x344, mhartid: 0xf14,
-  mcycle: 0xb00, minstret: 0xb02, cycle: 0xc00, time: 0xc01, instret: 0xc02,
-} as const;
+/** The CSRs the emulator refers to by name; their numbers come from the CSR table (one source of truth). */
+const NAMED = [
+  'sstatus', 'sie', 'stvec', 'scounteren', 'sscratch', 'sepc', 'scause', 'stval', 'sip', 'stimecmp', 'satp',
+  'mstatus', 'misa', 'medeleg', 'mideleg', 'mie', 'mtvec', 'mcounteren', 'menvcfg', 'mscratch', 'mepc', 'mcause',
+  'mtval', 'mip', 'mhartid', 'mcycle', 'minstret', 'cycle', 'time', 'instret', 'pmpcfg0', 'pmpcfg2', 'pmpaddr0',
+] as const;
+
+export const CSR = Object.fromEntries(NAMED.map((name) => {
+  const def = csrByName.get(name);
+  if (!def) throw new Error(`CSR ${name} is not in the CSR table`);
+  return [name, def.num];
+})) as Record<(typeof NAMED)[number], number>;
 
 /** The mstatus bits sstatus shows: SIE, SPIE, UBE, SPP, VS, FS, XS, SUM, MXR (low word); UXL, SD (high word). */
 const SSTATUS_LO = 0x000de762, SSTATUS_HI = 0x80000003 | 0;
@@ -107,7 +112,7 @@ export class CsrFile {
       case CSR.sstatus: this.write(CSR.mstatus, (this.lo[CSR.mstatus] & ~SSTATUS_LO) | (lo & SSTATUS_LO), (this.hi[CSR.mstatus] & ~SSTATUS_HI) | (hi & SSTATUS_HI)); return;
       case CSR.sie: { const d = this.lo[CSR.mideleg]; this.write(CSR.mie, (this.lo[CSR.mie] & ~d) | (lo & d), 0); return; }
       case CSR.sip: { const d = this.lo[CSR.mideleg] & 2; this.write(CSR.mip, (this.lo[CSR.mip] & ~d) | (lo & d), 0); return; } // only SSIP
-      case 0x3a0: case 0x3a2: { // pmpcfg0, pmpcfg2: per entry, locked bytes keep their value; bits 6:5 are zero; W needs R
+      case CSR.pmpcfg0: case CSR.pmpcfg2: { // per entry, locked bytes keep their value; bits 6:5 are zero; W needs R
         const old = [this.lo[num], this.hi[num]], val = [lo, hi];
         for (let b = 0; b < 8; b++) {
           const half = b >>> 2, sh = 8 * (b & 3);
@@ -123,7 +128,7 @@ export class CsrFile {
       // A write selecting a mode the MMU lacks (not Bare, Sv39 or Sv48) has no effect at all, as the spec requires.
       case CSR.satp: { const mode = hi >>> 28; if (mode !== 0 && SATP_LEVELS[mode] === undefined) return; break; }
     }
-    if (num >= 0x3b0 && num < 0x3b0 + PMP_ENTRIES && this.pmp.addressLocked(num - 0x3b0)) return;
+    if (num >= CSR.pmpaddr0 && num < CSR.pmpaddr0 + PMP_ENTRIES && this.pmp.addressLocked(num - CSR.pmpaddr0)) return;
     const ml = this.maskLo[num], mh = this.maskHi[num];
     this.lo[num] = (this.lo[num] & ~ml) | (lo & ml);
     this.hi[num] = (this.hi[num] & ~mh) | (hi & mh);
