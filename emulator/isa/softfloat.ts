@@ -1,0 +1,542 @@
+// IEEE 754 binary32/binary64 arithmetic for the RISC-V F and D extensions, bit-exact with the spec and QEMU.
+// The FP instruction semantics call it with raw bit patterns (binary64 as int32 halves); flags accumulate in `flags`.
+
+/** fflags bits */
+export const enum FFlag { NX = 1, UF = 2, OF = 4, DZ = 8, NV = 16 }
+/** Static rounding modes (the caller resolves DYN=7 from frm and rejects 5/6 as illegal instructions). */
+export const enum Rm { RNE = 0, RTZ = 1, RDN = 2, RUP = 3, RMM = 4 }
+/** Integer kinds for conversions: W = int32, WU = uint32, L = int64, LU = uint64. */
+export const enum IntKind { W = 0, WU = 1, L = 2, LU = 3 }
+
+/** The shape of an interchange format; the exact (BigInt) paths are written once over it. */
+interface Format {
+  /** Precision: significand bits including the hidden one. */
+  readonly p: number;
+  readonly fracBits: bigint;
+  readonly bias: number;
+  readonly emin: number;
+  /** The all-ones biased exponent (infinities and NaNs). */
+  readonly expAllOnes: number;
+  readonly expMask: bigint;
+  readonly signBit: bigint;
+  readonly fracMask: bigint;
+  readonly hidden: bigint;
+  readonly quietBit: bigint;
+  readonly inf: bigint;
+  readonly defaultNaN: bigint;
+}
+
+function format(p: number, expBits: number): Format {
+  const bias = (1 << (expBits - 1)) - 1;
+  const fracBits = BigInt(p - 1);
+  const expAllOnes = (1 << expBits) - 1;
+  const inf = BigInt(expAllOnes) << fracBits;
+  return {
+    p, fracBits, bias, emin: 1 - bias, expAllOnes, expMask: BigInt(expAllOnes),
+    signBit: 1n << BigInt(p - 1 + expBits), fracMask: (1n << fracBits) - 1n, hidden: 1n << fracBits,
+    quietBit: 1n << (fracBits - 1n), inf, defaultNaN: inf | (1n << (fracBits - 1n)),
+  };
+}
+
+const F32 = format(24, 8);
+const F64 = format(53, 11);
+
+const enum Kind { Zero, Finite, Inf, QNaN, SNaN }
+
+/** An operand taken apart: value = (-1)^sign × sig × 2^exp when Finite. */
+class Unpacked {
+  kind = Kind.Zero;
+  sign = 0;
+  exp = 0;
+  sig = 0n;
+}
+
+// Scratch operands, reused so the exact paths allocate only their BigInts.
+const UA = new Unpacked(), UB = new Unpacked(), UC = new Unpacked();
+
+function unpack(u: Unpacked, bits: bigint, f: Format): Unpacked {
+  u.sign = (bits & f.signBit) !== 0n ? 1 : 0;
+  const e = Number((bits >> f.fracBits) & f.expMask);
+  const m = bits & f.fracMask;
+  if (e === f.expAllOnes) {
+    u.kind = m === 0n ? Kind.Inf : (m & f.quietBit) !== 0n ? Kind.QNaN : Kind.SNaN;
+  } else if (e === 0) {
+    u.kind = m === 0n ? Kind.Zero : Kind.Finite;
+    u.exp = f.emin - (f.p - 1);
+    u.sig = m;
+  } else {
+    u.kind = Kind.Finite;
+    u.exp = e - f.bias - (f.p - 1);
+    u.sig = m | f.hidden;
+  }
+  return u;
+}
+
+function bitLength(x: bigint): number {
+  let n = 0;
+  while (x >= 0x10000000000000000n) { x >>= 64n; n += 64; }
+  const hi = Number(x >> 32n);
+  return hi !== 0 ? n + 64 - Math.clz32(hi) : n + 32 - Math.clz32(Number(x));
+}
+
+/** floor(sqrt(n)) by Newton's method from above. */
+function isqrt(n: bigint): bigint {
+  if (n < 2n) return n;
+  let x = 1n << BigInt((bitLength(n) >> 1) + 1);
+  for (;;) {
+    const y = (x + n / x) >> 1n;
+    if (y >= x) return x;
+    x = y;
+  }
+}
+
+/**
+ * Whether rounding q (with the discarded bits rem, half = the weight of the first discarded bit, and sticky for
+ * anything below rem) goes up in magnitude.
+ */
+function roundsUp(q: bigint, rem: bigint, half: bigint, sticky: boolean, sign: number, rm: Rm): boolean {
+  switch (rm) {
+    case Rm.RNE: return rem > half || (rem === half && (sticky || (q & 1n) === 1n));
+    case Rm.RMM: return rem >= half;
+    case Rm.RDN: return sign === 1 && (rem !== 0n || sticky);
+    case Rm.RUP: return sign === 0 && (rem !== 0n || sticky);
+    default: return false;
+  }
+}
+
+/** Overflow goes to infinity when the rounding direction points away from zero, else to the largest finite. */
+function overflowsToInf(sign: number, rm: Rm): boolean {
+  return rm === Rm.RNE || rm === Rm.RMM || (rm === Rm.RUP && sign === 0) || (rm === Rm.RDN && sign === 1);
+}
+
+const MASK64 = 0xffffffffffffffffn;
+
+function join(lo: number, hi: number): bigint {
+  return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+}
+
+export class SoftFloat {
+  /** Exception flags raised by operations, ORed in (the caller reads and clears it). */
+  flags = 0;
+  /** High 32 bits of the last 64-bit result; methods returning a 64-bit value return its low 32 bits (as int32). */
+  hi = 0;
+
+  // ------------------------------------------------------------------ binary32
+
+  add32(a: number, b: number, rm: Rm): number { return this.out32(this.addX(BigInt(a >>> 0), BigInt(b >>> 0), 0, F32, rm)); }
+  sub32(a: number, b: number, rm: Rm): number { return this.out32(this.addX(BigInt(a >>> 0), BigInt(b >>> 0), 1, F32, rm)); }
+  mul32(a: number, b: number, rm: Rm): number { return this.out32(this.mulX(BigInt(a >>> 0), BigInt(b >>> 0), F32, rm)); }
+  div32(a: number, b: number, rm: Rm): number { return this.out32(this.divX(BigInt(a >>> 0), BigInt(b >>> 0), F32, rm)); }
+  sqrt32(a: number, rm: Rm): number { return this.out32(this.sqrtX(BigInt(a >>> 0), F32, rm)); }
+
+  /** (±(a*b)) ± c with one rounding. negProduct/negAddend give fmadd (f,f), fmsub (f,t), fnmsub (t,f), fnmadd (t,t). */
+  fma32(a: number, b: number, c: number, rm: Rm, negProduct: boolean, negAddend: boolean): number {
+    return this.out32(this.fmaX(BigInt(a >>> 0), BigInt(b >>> 0), BigInt(c >>> 0), negProduct, negAddend, F32, rm));
+  }
+
+  min32(a: number, b: number): number { return this.minMax32(a, b, true); }
+  max32(a: number, b: number): number { return this.minMax32(a, b, false); }
+
+  eq32(a: number, b: number): number {
+    if (isNaN32(a) || isNaN32(b)) {
+      if (isSNaN32(a) || isSNaN32(b)) this.flags |= FFlag.NV;
+      return 0;
+    }
+    return f32(a) === f32(b) ? 1 : 0;
+  }
+
+  lt32(a: number, b: number): number {
+    if (isNaN32(a) || isNaN32(b)) { this.flags |= FFlag.NV; return 0; }
+    return f32(a) < f32(b) ? 1 : 0;
+  }
+
+  le32(a: number, b: number): number {
+    if (isNaN32(a) || isNaN32(b)) { this.flags |= FFlag.NV; return 0; }
+    return f32(a) <= f32(b) ? 1 : 0;
+  }
+
+  class32(a: number): number {
+    return classify(a < 0, (a >>> 23) & 0xff, 0xff, (a & 0x7fffff) !== 0, (a & 0x400000) !== 0);
+  }
+
+  // ------------------------------------------------------------------ binary64
+
+  add64(alo: number, ahi: number, blo: number, bhi: number, rm: Rm): number {
+    return this.out64(this.addX(join(alo, ahi), join(blo, bhi), 0, F64, rm));
+  }
+
+  sub64(alo: number, ahi: number, blo: number, bhi: number, rm: Rm): number {
+    return this.out64(this.addX(join(alo, ahi), join(blo, bhi), 1, F64, rm));
+  }
+
+  mul64(alo: number, ahi: number, blo: number, bhi: number, rm: Rm): number {
+    return this.out64(this.mulX(join(alo, ahi), join(blo, bhi), F64, rm));
+  }
+
+  div64(alo: number, ahi: number, blo: number, bhi: number, rm: Rm): number {
+    return this.out64(this.divX(join(alo, ahi), join(blo, bhi), F64, rm));
+  }
+
+  sqrt64(alo: number, ahi: number, rm: Rm): number {
+    return this.out64(this.sqrtX(join(alo, ahi), F64, rm));
+  }
+
+  fma64(alo: number, ahi: number, blo: number, bhi: number, clo: number, chi: number, rm: Rm,
+    negProduct: boolean, negAddend: boolean): number {
+    return this.out64(this.fmaX(join(alo, ahi), join(blo, bhi), join(clo, chi), negProduct, negAddend, F64, rm));
+  }
+
+  min64(alo: number, ahi: number, blo: number, bhi: number): number { return this.minMax64(alo, ahi, blo, bhi, true); }
+  max64(alo: number, ahi: number, blo: number, bhi: number): number { return this.minMax64(alo, ahi, blo, bhi, false); }
+
+  eq64(alo: number, ahi: number, blo: number, bhi: number): number {
+    if (isNaN64(alo, ahi) || isNaN64(blo, bhi)) {
+      if (isSNaN64(alo, ahi) || isSNaN64(blo, bhi)) this.flags |= FFlag.NV;
+      return 0;
+    }
+    return f64(alo, ahi) === f64(blo, bhi) ? 1 : 0;
+  }
+
+  lt64(alo: number, ahi: number, blo: number, bhi: number): number {
+    if (isNaN64(alo, ahi) || isNaN64(blo, bhi)) { this.flags |= FFlag.NV; return 0; }
+    return f64(alo, ahi) < f64(blo, bhi) ? 1 : 0;
+  }
+
+  le64(alo: number, ahi: number, blo: number, bhi: number): number {
+    if (isNaN64(alo, ahi) || isNaN64(blo, bhi)) { this.flags |= FFlag.NV; return 0; }
+    return f64(alo, ahi) <= f64(blo, bhi) ? 1 : 0;
+  }
+
+  class64(lo: number, hi: number): number {
+    return classify(hi < 0, (hi >>> 20) & 0x7ff, 0x7ff, (hi & 0xfffff) !== 0 || lo !== 0, (hi & 0x80000) !== 0);
+  }
+
+  // ------------------------------------------------------------------ conversions
+
+  /** fcvt.d.s: always exact; a NaN becomes the canonical NaN (NV if it was signaling). */
+  f32ToF64(a: number): number {
+    return this.out64(this.convertX(BigInt(a >>> 0), F32, F64, Rm.RNE));
+  }
+
+  f64ToF32(lo: number, hi: number, rm: Rm): number {
+    return this.out32(this.convertX(join(lo, hi), F64, F32, rm));
+  }
+
+  /** W/WU results are sign-extended from bit 31 into the 64-bit register, as RV64 requires. */
+  f32ToInt(a: number, kind: IntKind, rm: Rm): number {
+    return this.outInt(this.toIntX(BigInt(a >>> 0), F32, kind, rm), kind);
+  }
+
+  f64ToInt(lo: number, hi: number, kind: IntKind, rm: Rm): number {
+    return this.outInt(this.toIntX(join(lo, hi), F64, kind, rm), kind);
+  }
+
+  intToF32(lo: number, hi: number, kind: IntKind, rm: Rm): number {
+    return this.out32(this.fromIntX(intValue(lo, hi, kind), F32, rm));
+  }
+
+  intToF64(lo: number, hi: number, kind: IntKind, rm: Rm): number {
+    return this.out64(this.fromIntX(intValue(lo, hi, kind), F64, rm));
+  }
+
+  // ------------------------------------------------------------------ results
+
+  private out32(bits: bigint): number {
+    return Number(bits) | 0;
+  }
+
+  private out64(bits: bigint): number {
+    this.hi = Number(bits >> 32n) | 0;
+    return Number(bits & 0xffffffffn) | 0;
+  }
+
+  private outInt(v: bigint, kind: IntKind): number {
+    if (kind === IntKind.W || kind === IntKind.WU) {
+      const lo = Number(BigInt.asIntN(32, v));
+      this.hi = lo >> 31;
+      return lo;
+    }
+    return this.out64(v & MASK64);
+  }
+
+  // ------------------------------------------------------------------ min/max (exact on doubles)
+
+  private minMax32(a: number, b: number, min: boolean): number {
+    const an = isNaN32(a), bn = isNaN32(b);
+    if (isSNaN32(a) || isSNaN32(b)) this.flags |= FFlag.NV;
+    if (an && bn) return 0x7fc00000;
+    if (an) return b;
+    if (bn) return a;
+    return pickMinMax(f32(a), f32(b), a < 0, b < 0, min) ? a : b;
+  }
+
+  private minMax64(alo: number, ahi: number, blo: number, bhi: number, min: boolean): number {
+    const an = isNaN64(alo, ahi), bn = isNaN64(blo, bhi);
+    if (isSNaN64(alo, ahi) || isSNaN64(blo, bhi)) this.flags |= FFlag.NV;
+    if (an && bn) { this.hi = 0x7ff80000; return 0; }
+    if (an || (!bn && !pickMinMax(f64(alo, ahi), f64(blo, bhi), ahi < 0, bhi < 0, min))) { this.hi = bhi; return blo; }
+    this.hi = ahi;
+    return alo;
+  }
+
+  // ------------------------------------------------------------------ the exact paths
+
+  /** The canonical NaN, with NV if any operand was signaling. */
+  private nanResult(f: Format, x: Unpacked, y?: Unpacked, z?: Unpacked): bigint {
+    if (x.kind === Kind.SNaN || y?.kind === Kind.SNaN || z?.kind === Kind.SNaN) this.flags |= FFlag.NV;
+    return f.defaultNaN;
+  }
+
+  private invalid(f: Format): bigint {
+    this.flags |= FFlag.NV;
+    return f.defaultNaN;
+  }
+
+  /**
+   * Rounds (-1)^sign × (sig + δ) × 2^exp to the format, where 0 ≤ δ < 1 and δ ≠ 0 exactly when sticky; sticky
+   * is only set with sig at least p+2 bits wide, so δ stays below every rounding position. Raises NX, UF
+   * (tiny after rounding and inexact) and OF.
+   */
+  private roundPack(sign: number, exp: number, sig: bigint, sticky: boolean, f: Format, rm: Rm): bigint {
+    const p = f.p;
+    const top = exp + bitLength(sig) - 1;
+    const qexp = Math.max(top, f.emin) - (p - 1);
+    const shift = qexp - exp;
+    let q: bigint;
+    if (shift <= 0) {
+      q = sig << BigInt(-shift);
+    } else {
+      const s = BigInt(shift);
+      q = sig >> s;
+      const rem = sig & ((1n << s) - 1n);
+      if (rem !== 0n || sticky) {
+        this.flags |= FFlag.NX;
+        if (top < f.emin && this.tinyAfterRounding(sign, sig, shift, sticky, top, f, rm)) this.flags |= FFlag.UF;
+        if (roundsUp(q, rem, 1n << (s - 1n), sticky, sign, rm)) q += 1n;
+      }
+    }
+    // The biased exponent is one less than the field so the hidden bit (or a rounding carry) adds into it.
+    const bits = (BigInt(qexp - (f.emin - (p - 1))) << f.fracBits) + q;
+    if (bits >= f.inf) {
+      this.flags |= FFlag.OF | FFlag.NX;
+      const r = overflowsToInf(sign, rm) ? f.inf : f.inf - 1n;
+      return sign ? r | f.signBit : r;
+    }
+    return sign ? bits | f.signBit : bits;
+  }
+
+  /**
+   * RISC-V detects tininess after rounding: the value is tiny unless rounding it to p bits with an unbounded
+   * exponent reaches 2^emin, which only a value just below 2^emin can do.
+   */
+  private tinyAfterRounding(sign: number, sig: bigint, shift: number, sticky: boolean, top: number, f: Format, rm: Rm): boolean {
+    if (top < f.emin - 1 || shift <= 1) return true;
+    const s = BigInt(shift - 1);
+    const q = sig >> s;
+    const up = roundsUp(q, sig & ((1n << s) - 1n), 1n << (s - 1n), sticky, sign, rm);
+    return !(up && q + 1n === 1n << BigInt(f.p));
+  }
+
+  private zero(sign: number, f: Format): bigint {
+    return sign ? f.signBit : 0n;
+  }
+
+  private infinity(sign: number, f: Format): bigint {
+    return sign ? f.inf | f.signBit : f.inf;
+  }
+
+  private pack(u: Unpacked, f: Format, bits: bigint): bigint {
+    return u.sign ? bits | f.signBit : bits & ~f.signBit;
+  }
+
+  /** An exact sum that is zero: +0, or -0 when rounding down (IEEE 754 §6.3); like signs keep their sign. */
+  private exactZero(signA: number, signB: number, f: Format, rm: Rm): bigint {
+    return this.zero(signA === signB ? signA : rm === Rm.RDN ? 1 : 0, f);
+  }
+
+  /** x + (-1)^sign × sig × 2^exp, both finite and nonzero, exactly then rounded once. */
+  private sumRound(x: Unpacked, sign: number, exp: number, sig: bigint, f: Format, rm: Rm): bigint {
+    const e = Math.min(x.exp, exp);
+    const mx = x.sig << BigInt(x.exp - e), my = sig << BigInt(exp - e);
+    const total = x.sign ? (sign ? -mx - my : my - mx) : (sign ? mx - my : mx + my);
+    if (total === 0n) return this.exactZero(0, 1, f, rm);
+    return total < 0n ? this.roundPack(1, e, -total, false, f, rm) : this.roundPack(0, e, total, false, f, rm);
+  }
+
+  private addX(a: bigint, b: bigint, negB: number, f: Format, rm: Rm): bigint {
+    const x = unpack(UA, a, f), y = unpack(UB, b, f);
+    y.sign ^= negB;
+    if (x.kind >= Kind.QNaN || y.kind >= Kind.QNaN) return this.nanResult(f, x, y);
+    if (x.kind === Kind.Inf) return y.kind === Kind.Inf && x.sign !== y.sign ? this.invalid(f) : a;
+    if (y.kind === Kind.Inf) return this.infinity(y.sign, f);
+    if (y.kind === Kind.Zero) return x.kind === Kind.Zero ? this.exactZero(x.sign, y.sign, f, rm) : a;
+    if (x.kind === Kind.Zero) return this.pack(y, f, b);
+    return this.sumRound(x, y.sign, y.exp, y.sig, f, rm);
+  }
+
+  private mulX(a: bigint, b: bigint, f: Format, rm: Rm): bigint {
+    const x = unpack(UA, a, f), y = unpack(UB, b, f);
+    const sign = x.sign ^ y.sign;
+    if (x.kind >= Kind.QNaN || y.kind >= Kind.QNaN) return this.nanResult(f, x, y);
+    if (x.kind === Kind.Inf || y.kind === Kind.Inf) {
+      return x.kind === Kind.Zero || y.kind === Kind.Zero ? this.invalid(f) : this.infinity(sign, f);
+    }
+    if (x.kind === Kind.Zero || y.kind === Kind.Zero) return this.zero(sign, f);
+    return this.roundPack(sign, x.exp + y.exp, x.sig * y.sig, false, f, rm);
+  }
+
+  private divX(a: bigint, b: bigint, f: Format, rm: Rm): bigint {
+    const x = unpack(UA, a, f), y = unpack(UB, b, f);
+    const sign = x.sign ^ y.sign;
+    if (x.kind >= Kind.QNaN || y.kind >= Kind.QNaN) return this.nanResult(f, x, y);
+    if (x.kind === Kind.Inf) return y.kind === Kind.Inf ? this.invalid(f) : this.infinity(sign, f);
+    if (y.kind === Kind.Inf) return this.zero(sign, f);
+    if (y.kind === Kind.Zero) {
+      if (x.kind === Kind.Zero) return this.invalid(f);
+      this.flags |= FFlag.DZ;
+      return this.infinity(sign, f);
+    }
+    if (x.kind === Kind.Zero) return this.zero(sign, f);
+    // Scale the dividend so the quotient has at least p+2 bits: the remainder then only feeds the sticky bit.
+    const k = Math.max(0, f.p + 2 + bitLength(y.sig) - bitLength(x.sig));
+    const n = x.sig << BigInt(k);
+    const q = n / y.sig;
+    return this.roundPack(sign, x.exp - y.exp - k, q, q * y.sig !== n, f, rm);
+  }
+
+  private sqrtX(a: bigint, f: Format, rm: Rm): bigint {
+    const x = unpack(UA, a, f);
+    if (x.kind >= Kind.QNaN) return this.nanResult(f, x);
+    if (x.kind === Kind.Zero) return a;
+    if (x.sign) return this.invalid(f);
+    if (x.kind === Kind.Inf) return a;
+    // Widen to at least 2(p+2) bits with an even exponent, so the integer root has p+2 bits.
+    let s = Math.max(0, 2 * (f.p + 2) - bitLength(x.sig));
+    if ((x.exp - s) & 1) s++;
+    const n = x.sig << BigInt(s);
+    const r = isqrt(n);
+    return this.roundPack(0, (x.exp - s) / 2, r, r * r !== n, f, rm);
+  }
+
+  private fmaX(a: bigint, b: bigint, c: bigint, negProduct: boolean, negAddend: boolean, f: Format, rm: Rm): bigint {
+    const x = unpack(UA, a, f), y = unpack(UB, b, f), z = unpack(UC, c, f);
+    const ps = x.sign ^ y.sign ^ (negProduct ? 1 : 0);
+    z.sign ^= negAddend ? 1 : 0;
+    const zeroTimesInf = (x.kind === Kind.Inf && y.kind === Kind.Zero) || (x.kind === Kind.Zero && y.kind === Kind.Inf);
+    // RISC-V: ∞ × 0 is invalid even when the addend is a quiet NaN.
+    if (zeroTimesInf) return this.invalid(f);
+    if (x.kind >= Kind.QNaN || y.kind >= Kind.QNaN || z.kind >= Kind.QNaN) return this.nanResult(f, x, y, z);
+    if (x.kind === Kind.Inf || y.kind === Kind.Inf) {
+      return z.kind === Kind.Inf && z.sign !== ps ? this.invalid(f) : this.infinity(ps, f);
+    }
+    if (z.kind === Kind.Inf) return this.infinity(z.sign, f);
+    if (x.kind === Kind.Zero || y.kind === Kind.Zero) {
+      return z.kind === Kind.Zero ? this.exactZero(ps, z.sign, f, rm) : this.pack(z, f, c);
+    }
+    const pexp = x.exp + y.exp, psig = x.sig * y.sig;
+    if (z.kind === Kind.Zero) return this.roundPack(ps, pexp, psig, false, f, rm);
+    return this.sumRound(z, ps, pexp, psig, f, rm);
+  }
+
+  private convertX(a: bigint, from: Format, to: Format, rm: Rm): bigint {
+    const x = unpack(UA, a, from);
+    if (x.kind >= Kind.QNaN) return this.nanResult(to, x);
+    if (x.kind === Kind.Inf) return this.infinity(x.sign, to);
+    if (x.kind === Kind.Zero) return this.zero(x.sign, to);
+    return this.roundPack(x.sign, x.exp, x.sig, false, to, rm);
+  }
+
+  /** The rounded integer as a BigInt (two's complement value), or the saturated value with NV when out of range. */
+  private toIntX(a: bigint, f: Format, kind: IntKind, rm: Rm): bigint {
+    const x = unpack(UA, a, f);
+    const bits = kind >= IntKind.L ? 64 : 32;
+    const signed = kind === IntKind.W || kind === IntKind.L;
+    const max = signed ? (1n << BigInt(bits - 1)) - 1n : (1n << BigInt(bits)) - 1n;
+    const min = signed ? -(1n << BigInt(bits - 1)) : 0n;
+    if (x.kind >= Kind.QNaN) { this.flags |= FFlag.NV; return max; }
+    if (x.kind === Kind.Inf) { this.flags |= FFlag.NV; return x.sign ? min : max; }
+    if (x.kind === Kind.Zero) return 0n;
+    let mag: bigint;
+    let inexact = false;
+    if (x.exp >= 0) {
+      if (x.exp > 64) { this.flags |= FFlag.NV; return x.sign ? min : max; }
+      mag = x.sig << BigInt(x.exp);
+    } else {
+      const s = BigInt(-x.exp);
+      mag = x.sig >> s;
+      const rem = x.sig & ((1n << s) - 1n);
+      inexact = rem !== 0n;
+      if (inexact && roundsUp(mag, rem, 1n << (s - 1n), false, x.sign, rm)) mag += 1n;
+    }
+    const v = x.sign ? -mag : mag;
+    if (v > max || v < min) { this.flags |= FFlag.NV; return x.sign ? min : max; }
+    if (inexact) this.flags |= FFlag.NX;
+    return v;
+  }
+
+  private fromIntX(v: bigint, f: Format, rm: Rm): bigint {
+    if (v === 0n) return 0n;
+    return v < 0n ? this.roundPack(1, 0, -v, false, f, rm) : this.roundPack(0, 0, v, false, f, rm);
+  }
+}
+
+// ------------------------------------------------------------------ bit-level helpers
+
+const view = new DataView(new ArrayBuffer(8));
+
+function f32(bits: number): number {
+  view.setInt32(0, bits);
+  return view.getFloat32(0);
+}
+
+function f64(lo: number, hi: number): number {
+  view.setInt32(0, hi);
+  view.setInt32(4, lo);
+  return view.getFloat64(0);
+}
+
+function isNaN32(a: number): boolean {
+  return (a & 0x7fffffff) > 0x7f800000;
+}
+
+function isSNaN32(a: number): boolean {
+  return isNaN32(a) && (a & 0x400000) === 0;
+}
+
+function isNaN64(lo: number, hi: number): boolean {
+  const h = hi & 0x7fffffff;
+  return h > 0x7ff00000 || (h === 0x7ff00000 && lo !== 0);
+}
+
+function isSNaN64(lo: number, hi: number): boolean {
+  return isNaN64(lo, hi) && (hi & 0x80000) === 0;
+}
+
+/** Whether min (or max) picks the first operand; -0 orders below +0. Neither is NaN. */
+function pickMinMax(x: number, y: number, xNeg: boolean, yNeg: boolean, min: boolean): boolean {
+  if (x === y) return min ? xNeg || !yNeg : !xNeg || yNeg;
+  return min ? x < y : x > y;
+}
+
+/** The fclass mask: bit 0 -inf … bit 7 +inf, bit 8 signaling NaN, bit 9 quiet NaN. */
+function classify(neg: boolean, exp: number, expAllOnes: number, fracNonZero: boolean, quiet: boolean): number {
+  if (exp === expAllOnes) {
+    if (fracNonZero) return quiet ? 1 << 9 : 1 << 8;
+    return neg ? 1 << 0 : 1 << 7;
+  }
+  if (exp === 0) {
+    if (!fracNonZero) return neg ? 1 << 3 : 1 << 4;
+    return neg ? 1 << 2 : 1 << 5;
+  }
+  return neg ? 1 << 1 : 1 << 6;
+}
+
+/** The integer source of fcvt.{s,d}.{w,wu,l,lu}: W/WU read the low 32 bits of the register. */
+function intValue(lo: number, hi: number, kind: IntKind): bigint {
+  switch (kind) {
+    case IntKind.W: return BigInt(lo | 0);
+    case IntKind.WU: return BigInt(lo >>> 0);
+    case IntKind.L: return BigInt.asIntN(64, join(lo, hi));
+    default: return join(lo, hi);
+  }
+}
