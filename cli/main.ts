@@ -1,11 +1,11 @@
 // The `ringside` command line: runs guest programs headless (run), with tracing and statistics.
 // Every failure is one `ringside: error:` line and a non-zero exit; stack traces are bugs.
 import * as fs from 'node:fs';
-import { Machine, LoadError, DEFAULT_MEMORY, type Engine } from '../emulator/machine';
+import { Machine, LoadError, DEFAULT_MEMORY, MAX_HARTS, type Engine } from '../emulator/machine';
 import { ElfError } from '../emulator/loader/elf';
 import { exceptionNames, interruptNames } from '../emulator/csr/table';
 import { disassemble, ABI_NAMES } from '../emulator/isa/disasm';
-import type { TrapEvent } from '../emulator/hart';
+import type { Hart, TrapEvent } from '../emulator/hart';
 import { Access } from '../emulator/mmu';
 import { CSR } from '../emulator/csr/file';
 
@@ -24,6 +24,8 @@ options:
   --stats                print instructions, traps by cause, privilege changes and speed to stderr
   -m, --memory SIZE      RAM size, e.g. 128M or 1G (default 128M)
   --load-address ADDR    load FILE as a raw binary at ADDR and start there
+  --smp N                number of harts (default 1, at most 8); all start at the firmware or program entry
+                         with a0 = hart id, as on QEMU
   --engine NAME          translator (default: hot code compiled to JavaScript) or interpreter
   --bios FILE|none       boot firmware (e.g. OpenSBI's fw_dynamic.bin) as QEMU's virt board does; FILE
                          (the program) is then optional and, if given, is the kernel. 'none' runs the
@@ -43,6 +45,7 @@ export interface RunOptions {
   memory: number;
   loadAddress?: bigint;
   engine: Engine;
+  harts: number;
   bios?: string;
   initrd?: string;
   append?: string;
@@ -77,8 +80,8 @@ function parseAddress(v: string | undefined): bigint {
 }
 
 export function parseRunArgs(args: string[]): RunOptions {
-  const o: Partial<RunOptions> & { trace: boolean; stats: boolean; memory: number; engine: Engine } = {
-    trace: false, stats: false, memory: DEFAULT_MEMORY, engine: 'translator',
+  const o: Partial<RunOptions> & { trace: boolean; stats: boolean; memory: number; engine: Engine; harts: number } = {
+    trace: false, stats: false, memory: DEFAULT_MEMORY, engine: 'translator', harts: 1,
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -86,6 +89,7 @@ export function parseRunArgs(args: string[]): RunOptions {
       case '--max-instructions': o.maxInstructions = parseCount(a, args[++i]); break;
       case '--trace': o.trace = true; break;
       case '--stats': o.stats = true; break;
+      case '--smp': o.harts = parseCount(a, args[++i]); break;
       case '-m': case '--memory': o.memory = parseSize(args[++i]); break;
       case '--load-address': o.loadAddress = parseAddress(args[++i]); break;
       case '--bios': o.bios = needValue(a, args[++i]); break;
@@ -106,6 +110,8 @@ export function parseRunArgs(args: string[]): RunOptions {
   }
   if (o.bios === 'none') o.bios = undefined; // QEMU's spelling for "run the kernel alone"
   if (o.file === undefined && o.bios === undefined) throw new UsageError('no program file given (usage: ringside run [options] FILE)');
+  if (o.harts > MAX_HARTS) throw new UsageError(`--smp ${o.harts}: Ringside's machine has at most ${MAX_HARTS} harts`);
+  if (o.trace && o.harts > 1) throw new UsageError('--trace follows a single hart: run without --smp to trace');
   if (o.initrd !== undefined && o.bios === undefined) throw new UsageError('--initrd needs --bios: the firmware passes it to the kernel through the device tree');
   return o as RunOptions;
 }
@@ -138,6 +144,14 @@ function causeName(t: { cause: number; interrupt: boolean }): string {
   return (t.interrupt ? interruptNames[t.cause] : exceptionNames[t.cause]) ?? `cause ${t.cause}`;
 }
 
+/** Where a hart stopped: pc, mode, and what it was last doing, for the --max-instructions summary. */
+function whereHartIs(h: Hart): string {
+  const traps = h.stats.traps.reduce((a, b) => a + b, 0);
+  const i = h.stats.lastTrap;
+  const last = i >= 0 ? `; last trap: ${causeName({ cause: i & 31, interrupt: i >= 32 })}` : '';
+  return `hart ${h.hartId}: pc 0x${h.pcBig.toString(16)} in ${MODE[h.priv]}-mode, ${h.retired} instructions retired, ${traps} traps taken${last}`;
+}
+
 /** Runs one instruction at a time, printing what each did. */
 function traceRun(m: Machine, max: number, out: (s: string) => void): ReturnType<Machine['run']> {
   const h = m.hart;
@@ -151,7 +165,7 @@ function traceRun(m: Machine, max: number, out: (s: string) => void): ReturnType
   let trapsInARow = 0;
   for (let steps = 0; m.exitCode === undefined; steps++) {
     if (steps >= max) return { kind: 'limit' };
-    if (trapsInARow >= 1000) return { kind: 'stuck', cause: Number(h.csr.get(CSR.mcause) & 0xffn) };
+    if (trapsInARow >= 1000) return { kind: 'stuck', cause: Number(h.csr.get(CSR.mcause) & 0xffn), hart: 0 };
     const pc = h.pcBig, mode = MODE[h.priv];
     // Read the instruction where the hart will fetch it, translating without side effects.
     const byteAt = (va: bigint): number | undefined => {
@@ -164,7 +178,8 @@ function traceRun(m: Machine, max: number, out: (s: string) => void): ReturnType
     if (inRam && (raw & 3) === 3) raw |= ((byteAt(pc + 2n) ?? 0) << 16) | ((byteAt(pc + 3n) ?? 0) << 24);
     before.set(h.L, 0); before.set(h.H, 33);
     const retired = m.instructions;
-    m.step();
+    const stop = m.step();
+    if (stop?.kind === 'idle') return stop;
     trapsInARow = m.instructions === retired ? trapsInARow + 1 : 0;
     const writes: string[] = [];
     for (let r = 1; r < 32; r++) {
@@ -178,7 +193,6 @@ function traceRun(m: Machine, max: number, out: (s: string) => void): ReturnType
       out(`  trap: ${causeName(t)} (cause ${t.cause}), tval=0x${t.tval.toString(16)}, ${MODE[t.fromPriv]} -> ${MODE[t.toPriv]} at 0x${t.handler.toString(16)}\n`);
       pendingTrap = undefined;
     }
-    if (h.waitForInterrupt) { h.waitForInterrupt = false; if (m.exitCode === undefined) return { kind: 'idle' }; }
   }
   return { kind: 'exit', code: m.exitCode };
 }
@@ -200,7 +214,7 @@ function printStats(m: Machine, seconds: number, err: (s: string) => void): void
 
 /** Runs a program as `ringside run` does; returns the process exit code. */
 export function run(o: RunOptions, stdout: (s: string | Uint8Array) => void, stderr: (s: string) => void): number {
-  const m = new Machine({ memory: o.memory, engine: o.engine });
+  const m = new Machine({ memory: o.memory, engine: o.engine, harts: o.harts });
   if (o.bios !== undefined) {
     const { dtb } = m.boot(readProgram(o.bios), {
       kernel: o.file === undefined ? undefined : readProgram(o.file),
@@ -225,10 +239,11 @@ export function run(o: RunOptions, stdout: (s: string | Uint8Array) => void, std
   let code: number;
   if (stop.kind === 'exit') code = stop.code & 0xff;
   else if (stop.kind === 'limit') {
-    stderr(`ringside: stopped after ${m.instructions + m.trapped} instructions (--max-instructions ${o.maxInstructions}) at pc 0x${m.hart.pcBig.toString(16)}; the guest had not exited\n`);
+    stderr(`ringside: stopped after ${m.instructions + m.trapped} instructions (--max-instructions ${o.maxInstructions}); the guest had not exited\n`);
+    for (const h of m.harts) stderr(`ringside: ${whereHartIs(h)}\n`);
     code = 124;
   } else if (stop.kind === 'stuck') {
-    stderr(`ringside: the guest is stuck: every instruction traps (${causeName({ cause: stop.cause, interrupt: false })}) and the trap handler at pc 0x${m.hart.pcBig.toString(16)} faults too; is mtvec set?\n`);
+    stderr(`ringside: the guest is stuck: every instruction traps (${causeName({ cause: stop.cause, interrupt: false })}) and the trap handler at pc 0x${m.harts[stop.hart].pcBig.toString(16)}${m.harts.length > 1 ? ` on hart ${stop.hart}` : ''} faults too; is mtvec set?\n`);
     code = 126;
   } else {
     stderr(`ringside: the guest executed wfi at pc 0x${m.hart.pcBig.toString(16)} with no interrupt that could wake it; stopped\n`);

@@ -5,6 +5,7 @@ import { PAGE_SHIFT, PageFlag, Ram } from './memory/ram';
 import { CSR, CsrFile, CYCLES_PER_TICK, type Clock } from './csr/file';
 import { decode, OP_UNDECODED } from './isa/decode';
 import { AmoOp } from './isa/instructions';
+import { SoftFloat } from './isa/softfloat';
 import { Emitter } from './events';
 import { isSmall, toNumber } from './isa/alu64';
 import { Access, ACCESS_FAULT, Mmu, Tlb, type TranslationContext } from './mmu';
@@ -41,6 +42,8 @@ export class HartStats {
   /** Index = exception cause; interrupts are counted at 32 + cause. */
   readonly traps = new Float64Array(64);
   privilegeChanges = 0;
+  /** The last trap: its index in `traps` (-1 before any). */
+  lastTrap = -1;
 }
 
 const TWO32 = 4294967296;
@@ -55,6 +58,11 @@ export class Hart implements Clock {
   /** Low and high halves of x0..x31; index 32 absorbs writes to x0. */
   readonly L = new Int32Array(33);
   readonly H = new Int32Array(33);
+  /** f0..f31 as low / high halves (a single-precision value is NaN-boxed: high half all ones). */
+  readonly fl = new Int32Array(32);
+  readonly fh = new Int32Array(32);
+  /** IEEE arithmetic for F and D (exact in every rounding mode; JavaScript only rounds to nearest). */
+  readonly sf = new SoftFloat();
   pc = 0;
   priv: Priv = Priv.M;
   readonly csr: CsrFile;
@@ -87,6 +95,11 @@ export class Hart implements Clock {
    * Returns true when translations of that code existed and were dropped.
    */
   onCodeChange: (off: number, bytes: number) => boolean = () => false;
+  /**
+   * A store (by this hart) rewrote code in RAM: the caches of every hart that ran it must go. The machine points
+   * this at all its harts; true when some cache really held an instruction there.
+   */
+  codeWritten: (off: number, bytes: number) => boolean = (off, bytes) => this.dropCode(off, bytes);
 
   /** Data accesses are untranslated (M-mode without MPRV, or satp Bare): the generated RAM fast path applies. */
   dataBare = true;
@@ -162,6 +175,7 @@ export class Hart implements Clock {
     const handler = interrupt && (vec & 3) === 1 ? base + 4 * cause : base;
     const to = toS ? Priv.S : Priv.M;
     this.stats.traps[interrupt ? 32 + cause : cause]++;
+    this.stats.lastTrap = interrupt ? 32 + cause : cause;
     this.setPriv(to);
     if (this.events.has('trap')) {
       this.events.emit('trap', {
@@ -287,7 +301,12 @@ export class Hart implements Clock {
     return off >= 0 ? this.ram.base + off : this.translate(lo, hi, Access.Fetch);
   }
 
+  /**
+   * Every trap and xRET comes here. As QEMU does (and the spec allows), it also drops the LR reservation, so that
+   * a reservation made in one context cannot let an SC succeed in another.
+   */
   private setPriv(p: Priv): void {
+    this.resValid = false;
     if (p === this.priv) return;
     const from = this.priv;
     this.priv = p;
@@ -457,7 +476,7 @@ export class Hart implements Clock {
     let stop = false;
     for (let p = first; p <= last; p++) {
       const f = this.ram.pageFlags[p];
-      if (f & PageFlag.Code && this.invalidate(off, bytes)) stop = true;
+      if (f & PageFlag.Code && this.codeWritten(off, bytes)) stop = true;
       if (f & PageFlag.Watch) stop = this.onWatchedStore(this.ram.base + off, bytes) || stop;
     }
     return stop;
@@ -467,7 +486,7 @@ export class Hart implements Clock {
    * Clears predecoded slots overlapping [off, off+bytes), including an instruction starting 2 bytes before.
    * Returns true when one of them held a decoded or translated instruction (code really changed, not data beside it).
    */
-  private invalidate(off: number, bytes: number): boolean {
+  dropCode(off: number, bytes: number): boolean {
     let hit = false;
     for (let a = Math.max(0, off - 2) & ~1; a < off + bytes; a += 2) {
       const page = this.decoded[a >>> PAGE_SHIFT];

@@ -1,4 +1,4 @@
-// The machine: one hart, RAM and devices on QEMU's memory map, program loading and the run loop.
+// The machine: harts, RAM and devices on QEMU's memory map, program loading and the deterministic run loop.
 // Its API and events are plain TypeScript types; the CLI, the debug adapter and the hypervisor all drive it.
 import { Bus } from './memory/bus';
 import { Ram } from './memory/ram';
@@ -23,8 +23,12 @@ export const CLINT_BASE = 0x200_0000;
 export const PLIC_BASE = 0xc00_0000;
 /** The UART's PLIC source on the virt board. */
 export const UART_IRQ = 10;
+/** riscv,isa in the device tree: what the harts implement. */
+export const ISA_STRING = 'rv64imafdc_zicsr_zifencei_sstc';
 export const DEFAULT_MEMORY = 128 * 1024 * 1024;
 export const MAX_MEMORY = 2 * 1024 * 1024 * 1024;
+/** Harts a machine may have (QEMU's virt allows more; 8 keeps round-robin rounds short). */
+export const MAX_HARTS = 8;
 
 export class LoadError extends Error {}
 
@@ -40,6 +44,25 @@ export interface MachineOptions {
   engine?: Engine;
   /** Translator only: compile a block on this entry (default 16; 1 translates everything, for tests). */
   translateAfter?: number;
+  /** Number of harts (default 1, at most MAX_HARTS), as QEMU's -smp. */
+  harts?: number;
+  /**
+   * Cycles each hart runs per turn (default 65536). Small values interleave harts finely, which tests use to
+   * make races happen; the result is deterministic for any value.
+   */
+  quantum?: number;
+}
+
+/** One hart with its own engines: translated code and predecoded pages are per hart, as TLBs are. */
+interface HartEngine {
+  hart: Hart;
+  /** Runs a slice on the chosen engine. */
+  execute: RunFunction;
+  /** The interpreter alone, for single steps. */
+  interpret: RunFunction;
+  translator: Translator | undefined;
+  /** In wfi: the hart sleeps until an interrupt is pending and enabled in mie. */
+  asleep: boolean;
 }
 
 export type StopReason =
@@ -48,7 +71,7 @@ export type StopReason =
   /** wfi with interrupts that can never arrive: the guest would sleep forever. */
   | { kind: 'idle' }
   /** Every instruction of a whole slice trapped: the trap handler itself faults (mtvec unset or not memory). */
-  | { kind: 'stuck'; cause: number };
+  | { kind: 'stuck'; cause: number; hart: number };
 
 export interface MachineEvents {
   /** Console bytes from the UART or HTIF. */
@@ -56,13 +79,16 @@ export interface MachineEvents {
   exit: { code: number };
 }
 
-/** Instructions per interpreter slice: long enough to amortise the call, short enough to answer pause promptly. */
+/**
+ * Cycles per round: every hart runs this long in turn (less when a timer is due sooner). Long enough to amortise
+ * the switch, short enough to answer pause promptly and to keep harts' clocks close.
+ */
 const SLICE = 1 << 16;
 
 export class Machine {
   readonly ram: Ram;
   readonly bus: Bus;
-  readonly hart: Hart;
+  readonly harts: Hart[];
   readonly uart: Uart16550;
   readonly clint: Clint;
   readonly plic: Plic;
@@ -71,11 +97,10 @@ export class Machine {
   exitCode: number | undefined;
   /** Instructions that trapped instead of retiring (they count toward run limits). */
   trapped = 0;
-  /** Runs a slice on the chosen engine. */
-  private readonly execute: RunFunction;
-  /** The interpreter alone, for single steps. */
-  private readonly interpret: RunFunction;
-  readonly translator: Translator | undefined;
+  private readonly engines: HartEngine[];
+  /** The hart running now: devices that depend on who accesses them (the CLINT's mtime) ask it. */
+  private current: Hart;
+  private readonly quantum: number;
   private htif: Htif | undefined;
 
   constructor(options: MachineOptions = {}) {
@@ -83,26 +108,45 @@ export class Machine {
     if (!(memory >= 4096 && memory <= MAX_MEMORY && memory % 4096 === 0)) {
       throw new LoadError(`memory size ${memory} is not supported: use a multiple of 4 KiB between 4 KiB and 2 GiB`);
     }
+    const count = options.harts ?? 1;
+    if (!(Number.isInteger(count) && count >= 1 && count <= MAX_HARTS)) {
+      throw new LoadError(`${count} harts are not supported: use 1 to ${MAX_HARTS}`);
+    }
+    this.quantum = Math.max(1, Math.floor(options.quantum ?? SLICE));
     this.ram = new Ram(RAM_BASE, memory);
     this.bus = new Bus(this.ram);
-    this.hart = new Hart(this.bus, 0);
+    this.harts = Array.from({ length: count }, (_, id) => new Hart(this.bus, id));
+    this.current = this.harts[0];
     this.uart = new Uart16550((b) => this.events.emit('output', b));
     this.bus.map(UART_BASE, 0x100, this.uart);
     this.bus.map(FINISHER_BASE, 0x1000, new TestFinisher((code) => this.finish(code)));
-    const hart = this.hart;
-    this.clint = new Clint(1, { now: () => hart.mtime(), setNow: (t) => hart.setMtime(t) });
+    this.clint = new Clint(count, { now: () => this.current.mtime(), setNow: (t) => this.harts.forEach((h) => h.setMtime(t)) });
     this.bus.map(CLINT_BASE, CLINT_SIZE, this.clint);
-    this.plic = new Plic(2); // hart 0: M-mode context 0, S-mode context 1
+    this.plic = new Plic(2 * count); // hart h: M-mode context 2h, S-mode context 2h + 1
     this.bus.map(PLIC_BASE, PLIC_SIZE, this.plic);
-    this.hart.onWatchedStore = (pa, bytes) => this.htif?.onStore(pa, bytes) ?? false;
-    this.interpret = compileInterpreter(this.hart);
-    this.translator = options.engine === 'interpreter' ? undefined : new Translator(this.hart, this.interpret, options.translateAfter);
-    this.execute = this.translator?.run ?? this.interpret;
+    this.engines = this.harts.map((hart) => {
+      hart.onWatchedStore = (pa, bytes) => this.htif?.onStore(pa, bytes) ?? false;
+      // Code one hart rewrites may be cached by any hart.
+      if (count > 1) hart.codeWritten = (off, bytes) => this.harts.reduce((hit, h) => h.dropCode(off, bytes) || hit, false);
+      const interpret = compileInterpreter(hart);
+      const translator = options.engine === 'interpreter' ? undefined : new Translator(hart, interpret, options.translateAfter);
+      return { hart, interpret, translator, execute: translator?.run ?? interpret, asleep: false };
+    });
   }
 
-  /** Instructions retired so far. */
+  /** Hart 0: the boot hart, and the one single-hart tools look at. */
+  get hart(): Hart {
+    return this.harts[0];
+  }
+
+  /** Hart 0's translator (undefined with the interpreter engine), for statistics. */
+  get translator(): Translator | undefined {
+    return this.engines[0].translator;
+  }
+
+  /** Instructions retired so far, by all harts. */
   get instructions(): number {
-    return this.hart.retired;
+    return this.harts.reduce((n, h) => n + h.retired, 0);
   }
 
   /** Loads an ELF (or a raw binary at loadAddress) and points the hart at its entry. */
@@ -158,7 +202,7 @@ export class Machine {
       initrd = { start, end: start + options.initrd.length };
     }
     const dtb = boardDtb({
-      ramBase: RAM_BASE, ramSize: this.ram.size, harts: 1, isa: 'rv64imac_zicsr_zifencei_sstc', timebaseHz: 10_000_000,
+      ramBase: RAM_BASE, ramSize: this.ram.size, harts: this.harts.length, isa: ISA_STRING, timebaseHz: 10_000_000,
       uart: UART_BASE, uartIrq: UART_IRQ, clint: CLINT_BASE, plic: PLIC_BASE, plicSources: PLIC_NDEV, finisher: FINISHER_BASE,
       bootargs: options.bootargs, initrd,
     });
@@ -166,13 +210,15 @@ export class Machine {
     const dtbAddress = Math.floor((RAM_BASE + this.ram.size - dtb.length) / 0x20_0000) * 0x20_0000;
     this.ram.writeBytes(dtbAddress - RAM_BASE, dtb);
     this.bus.map(BOOT_ROM_BASE, BOOT_ROM_SIZE, new BootRom(RAM_BASE, dtbAddress, options.kernel ? kernelBase : 0));
-    const h = this.hart;
-    h.pc = RAM_BASE;
-    h.priv = Priv.M;
-    h.setReg(5, BigInt(RAM_BASE)); // t0, as the reset vector leaves it
-    h.setReg(10, BigInt(h.hartId));
-    h.setReg(11, BigInt(dtbAddress));
-    h.setReg(12, BigInt(BOOT_ROM_BASE + FW_DYNAMIC_INFO));
+    // Every hart runs the reset vector: the firmware picks a boot hart and parks the others.
+    for (const h of this.harts) {
+      h.pc = RAM_BASE;
+      h.priv = Priv.M;
+      h.setReg(5, BigInt(RAM_BASE)); // t0, as the reset vector leaves it
+      h.setReg(10, BigInt(h.hartId));
+      h.setReg(11, BigInt(dtbAddress));
+      h.setReg(12, BigInt(BOOT_ROM_BASE + FW_DYNAMIC_INFO));
+    }
     return { dtb, dtbAddress };
   }
 
@@ -202,12 +248,14 @@ export class Machine {
     ram.pageFlags[(pa - RAM_BASE) >>> 12] |= 2; // PageFlag.Watch
   }
 
+  /** Every hart starts at the entry, as on QEMU with -bios none: the program tells harts apart by a0 (or mhartid). */
   private reset(entry: bigint): void {
-    const h = this.hart;
-    h.pc = Number(BigInt.asIntN(64, entry));
-    h.priv = Priv.M;
-    h.setReg(10, BigInt(h.hartId)); // a0 = hart id, a1 = device tree (none yet), as QEMU's boot ROM passes them
-    h.setReg(11, 0n);
+    for (const h of this.harts) {
+      h.pc = Number(BigInt.asIntN(64, entry));
+      h.priv = Priv.M;
+      h.setReg(10, BigInt(h.hartId)); // a0 = hart id, a1 = device tree (none yet), as QEMU's boot ROM passes them
+      h.setReg(11, 0n);
+    }
   }
 
   private finish(code: number): void {
@@ -216,77 +264,124 @@ export class Machine {
   }
 
   /**
-   * Runs until the guest exits, or until maxInstructions have retired or trapped.
-   * The same program always stops at the same instruction: time is counted in instructions.
+   * Runs until the guest exits, or until maxInstructions have retired or trapped (on all harts together).
+   * Harts take turns in rounds: each runs the same number of cycles, so their clocks stay together, and a round
+   * ends exactly where a timer is due. The same program always stops at the same instruction.
    */
   run(maxInstructions = Number.MAX_SAFE_INTEGER): StopReason {
-    const h = this.hart;
     let steps = 0;
     while (this.exitCode === undefined) {
       if (steps >= maxInstructions) return { kind: 'limit' };
-      this.deliverInterrupts();
-      const n = this.execute(Math.min(SLICE, maxInstructions - steps, this.cyclesUntilTimer()));
-      steps += n + h.sliceTraps;
-      this.trapped += h.sliceTraps;
-      if (n === 0 && h.sliceTraps >= SLICE) return { kind: 'stuck', cause: h.csr.lo[CSR.mcause] };
-      if (h.waitForInterrupt && !this.sleep()) return { kind: 'idle' };
+      for (const e of this.engines) this.wake(e);
+      // With every hart asleep, time skips ahead to the next timer in one round.
+      const allAsleep = this.engines.every((e) => e.asleep);
+      if (allAsleep && !this.anyTimerCanWake()) return { kind: 'idle' };
+      const round = Math.min(allAsleep ? Infinity : this.quantum, Math.ceil((maxInstructions - steps) / this.harts.length), this.cyclesUntilTimer());
+      if (round === Infinity) return { kind: 'idle' };
+      for (const e of this.engines) {
+        const r = this.runHart(e, round);
+        steps += r.steps;
+        if (r.stuck) return { kind: 'stuck', cause: e.hart.csr.lo[CSR.mcause], hart: e.hart.hartId };
+        if (this.exitCode !== undefined) break;
+      }
     }
     return { kind: 'exit', code: this.exitCode };
   }
 
-  /** Executes exactly one instruction (or takes one trap, or an interrupt that is due). */
-  step(): void {
-    this.deliverInterrupts();
-    this.interpret(1);
-    this.trapped += this.hart.sliceTraps;
-    if (this.hart.waitForInterrupt) this.sleep();
-  }
-
-  /** Updates mip from the CLINT (and, with Sstc, stimecmp) and takes a pending interrupt if one is enabled. */
-  private deliverInterrupts(): void {
-    const h = this.hart, now = h.mtime();
-    h.setPending(3, this.clint.msip[0] !== 0);
-    h.setPending(7, now >= this.clint.mtimecmp[0]);
-    if (h.csr.stce) h.setPending(5, now >= this.stimecmp());
-    this.plic.setLevel(UART_IRQ, this.uart.irq);
-    h.setPending(11, this.plic.interruptPending(0));
-    h.setPending(9, this.plic.interruptPending(1) || h.csr.seipSoftware);
-    h.takeInterrupt();
-  }
-
-  /** stimecmp in ticks (exact below 2^53; larger values never fire). */
-  private stimecmp(): number {
-    const c = this.hart.csr, hi = c.hi[CSR.stimecmp] >>> 0;
-    return hi >= 0x200000 ? Infinity : hi * 4294967296 + (c.lo[CSR.stimecmp] >>> 0);
+  /**
+   * Runs one hart for `cycles` cycles: instructions, plus a cycle per trap, plus sleep in wfi. Returns the
+   * instructions and traps it took, and whether every one of a whole slice's worth trapped (the handler faults).
+   */
+  private runHart(e: HartEngine, cycles: number): { steps: number; stuck: boolean } {
+    const h = e.hart, end = h.cycles + cycles;
+    this.current = h;
+    let steps = 0, trapRun = 0;
+    while (h.cycles < end && this.exitCode === undefined) {
+      if (e.asleep && !this.wake(e)) { h.idleCycles += end - h.cycles; break; }
+      this.deliverInterrupts(h);
+      const n = e.execute(Math.min(end - h.cycles, this.cyclesUntilTimerOf(h)));
+      const traps = h.sliceTraps;
+      h.idleCycles += traps; // a trap takes a cycle without retiring
+      steps += n + traps;
+      this.trapped += traps;
+      trapRun = n === 0 ? trapRun + traps : 0;
+      if (trapRun >= SLICE) return { steps, stuck: true };
+      if (h.waitForInterrupt) { h.waitForInterrupt = false; e.asleep = true; }
+    }
+    return { steps, stuck: false };
   }
 
   /**
-   * Cycles until time reaches mtimecmp (or stimecmp), Infinity when no timer is armed. Slices end exactly
-   * there, so timer interrupts arrive at a deterministic instruction.
+   * Executes exactly one instruction on hart 0 (or takes one trap, or an interrupt that is due). A sleeping hart
+   * first sleeps until its next timer; 'idle' when nothing could ever wake it. Only hart 0 moves.
+   */
+  step(): StopReason | undefined {
+    const e = this.engines[0], h = e.hart;
+    this.current = h;
+    while (e.asleep && !this.wake(e)) {
+      const until = this.cyclesUntilTimer();
+      if (until === Infinity || !this.anyTimerCanWake()) return { kind: 'idle' };
+      h.idleCycles += until;
+    }
+    this.deliverInterrupts(h);
+    e.interpret(1);
+    this.trapped += h.sliceTraps;
+    h.idleCycles += h.sliceTraps;
+    if (h.waitForInterrupt) { h.waitForInterrupt = false; e.asleep = true; }
+    return this.exitCode === undefined ? undefined : { kind: 'exit', code: this.exitCode };
+  }
+
+  /** A sleeping hart wakes when an interrupt is pending and enabled in mie, whether or not it will be taken. */
+  private wake(e: HartEngine): boolean {
+    if (!e.asleep) return true;
+    this.updatePending(e.hart);
+    if (e.hart.interruptPending()) e.asleep = false;
+    return !e.asleep;
+  }
+
+  /** Updates a hart's mip from the CLINT, Sstc's stimecmp and the PLIC. */
+  private updatePending(h: Hart): void {
+    const id = h.hartId, now = h.mtime();
+    h.setPending(3, this.clint.msip[id] !== 0);
+    h.setPending(7, now >= this.clint.mtimecmp[id]);
+    if (h.csr.stce) h.setPending(5, now >= stimecmp(h));
+    this.plic.setLevel(UART_IRQ, this.uart.irq);
+    h.setPending(11, this.plic.interruptPending(2 * id));
+    h.setPending(9, this.plic.interruptPending(2 * id + 1) || h.csr.seipSoftware);
+  }
+
+  /** Updates mip and takes a pending interrupt if one is enabled. */
+  private deliverInterrupts(h: Hart): void {
+    this.updatePending(h);
+    h.takeInterrupt();
+  }
+
+  /**
+   * Cycles until the first hart's time reaches its mtimecmp (or stimecmp), Infinity when no timer is armed.
+   * Rounds end exactly there, so timer interrupts arrive at a deterministic instruction.
    */
   private cyclesUntilTimer(): number {
-    const h = this.hart, now = h.mtime();
+    return this.harts.reduce((until, h) => Math.min(until, this.cyclesUntilTimerOf(h)), Infinity);
+  }
+
+  /** Cycles until this hart's timers are due (software may move them in the middle of a round). */
+  private cyclesUntilTimerOf(h: Hart): number {
+    const now = h.mtime();
     let until = Infinity;
-    for (const cmp of [this.clint.mtimecmp[0], h.csr.stce ? this.stimecmp() : Infinity]) {
+    for (const cmp of [this.clint.mtimecmp[h.hartId], h.csr.stce ? stimecmp(h) : Infinity]) {
       if (cmp !== Infinity && now < cmp) until = Math.min(until, Math.max(1, (cmp - h.timeOffset) * CYCLES_PER_TICK - h.cycles));
     }
     return until;
   }
 
-  /**
-   * wfi: advance time to the next timer event, without retiring instructions. Returns false when
-   * nothing could ever wake the hart (no timer armed and enabled in mie).
-   */
-  private sleep(): boolean {
-    const h = this.hart;
-    h.waitForInterrupt = false;
-    if (this.exitCode !== undefined) return true;
-    const mie = h.csr.lo[CSR.mie];
-    const machineTimer = ((mie >>> 7) & 1) === 1 && this.clint.mtimecmp[0] !== Infinity;
-    const supervisorTimer = ((mie >>> 5) & 1) === 1 && h.csr.stce && this.stimecmp() !== Infinity;
-    if (!machineTimer && !supervisorTimer) return false;
-    h.idleCycles += this.cyclesUntilTimer();
-    return true;
+  /** Some sleeping hart has a timer armed and enabled in mie: sleeping is not forever. */
+  private anyTimerCanWake(): boolean {
+    return this.harts.some((h) => {
+      const mie = h.csr.lo[CSR.mie];
+      const machineTimer = ((mie >>> 7) & 1) === 1 && this.clint.mtimecmp[h.hartId] !== Infinity;
+      const supervisorTimer = ((mie >>> 5) & 1) === 1 && h.csr.stce && stimecmp(h) !== Infinity;
+      return machineTimer || supervisorTimer;
+    });
   }
 
   symbolAt(addr: bigint): ElfSymbol | undefined {
@@ -296,4 +391,10 @@ export class Machine {
     }
     return best;
   }
+}
+
+/** A hart's stimecmp in ticks (exact below 2^53; larger values never fire). */
+function stimecmp(h: Hart): number {
+  const c = h.csr, hi = c.hi[CSR.stimecmp] >>> 0;
+  return hi >= 0x200000 ? Infinity : hi * 4294967296 + (c.lo[CSR.stimecmp] >>> 0);
 }

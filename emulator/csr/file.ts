@@ -6,6 +6,7 @@ import { Pmp, PMP_ENTRIES } from '../pmp';
 
 /** The CSRs the emulator refers to by name; their numbers come from the CSR table (one source of truth). */
 const NAMED = [
+  'fflags', 'frm', 'fcsr',
   'sstatus', 'sie', 'stvec', 'scounteren', 'sscratch', 'sepc', 'scause', 'stval', 'sip', 'stimecmp', 'satp',
   'mstatus', 'misa', 'medeleg', 'mideleg', 'mie', 'mtvec', 'mcounteren', 'menvcfg', 'mscratch', 'mepc', 'mcause',
   'mtval', 'mip', 'mhartid', 'mcycle', 'minstret', 'cycle', 'time', 'instret', 'pmpcfg0', 'pmpcfg2', 'pmpaddr0',
@@ -20,6 +21,7 @@ export const CSR = Object.fromEntries(NAMED.map((name) => {
 /** The mstatus bits sstatus shows: SIE, SPIE, UBE, SPP, VS, FS, XS, SUM, MXR (low word); UXL, SD (high word). */
 const SSTATUS_LO = 0x000de762, SSTATUS_HI = 0x80000003 | 0;
 const MSTATUS_TVM = 1 << 20;
+const MSTATUS_FS = 3 << 13;
 
 /** Cycles per tick of the 10 MHz timebase: the machine is modelled as 1 GHz, one instruction per cycle. */
 export const CYCLES_PER_TICK = 100;
@@ -88,6 +90,8 @@ export class CsrFile {
       case CSR.minstret: case CSR.instret:
         return this.instretOffset === 0n ? this.setNumber(this.clock.retired) : this.setResult(BigInt(this.clock.retired) + this.instretOffset);
       case CSR.time: return this.setNumber(this.clock.mtime());
+      case CSR.fflags: this.rlo = this.lo[CSR.fcsr] & 0x1f; this.rhi = 0; return true;
+      case CSR.frm: this.rlo = (this.lo[CSR.fcsr] >>> 5) & 7; this.rhi = 0; return true;
     }
     this.rlo = this.lo[num];
     this.rhi = this.hi[num];
@@ -108,6 +112,10 @@ export class CsrFile {
       case CSR.mstatus:
         if (((lo >>> 11) & 3) === 2) lo &= ~(3 << 11); // MPP cannot hold the reserved mode 2: U, as Spike does
         break;
+      // Writing any FP CSR changes FP state: FS becomes Dirty.
+      case CSR.fflags: this.write(CSR.fcsr, (this.lo[CSR.fcsr] & ~0x1f) | (lo & 0x1f), 0); return;
+      case CSR.frm: this.write(CSR.fcsr, (this.lo[CSR.fcsr] & ~0xe0) | ((lo & 7) << 5), 0); return;
+      case CSR.fcsr: this.lo[CSR.mstatus] |= MSTATUS_FS; this.hi[CSR.mstatus] |= -2147483648; break;
       // Views write through to the register they show, within their mask.
       case CSR.sstatus: this.write(CSR.mstatus, (this.lo[CSR.mstatus] & ~SSTATUS_LO) | (lo & SSTATUS_LO), (this.hi[CSR.mstatus] & ~SSTATUS_HI) | (hi & SSTATUS_HI)); return;
       case CSR.sie: { const d = this.lo[CSR.mideleg]; this.write(CSR.mie, (this.lo[CSR.mie] & ~d) | (lo & d), 0); return; }
@@ -132,12 +140,15 @@ export class CsrFile {
     const ml = this.maskLo[num], mh = this.maskHi[num];
     this.lo[num] = (this.lo[num] & ~ml) | (lo & ml);
     this.hi[num] = (this.hi[num] & ~mh) | (hi & mh);
+    // SD summarises FS (the only extension state here): read-only, set exactly when FS is Dirty.
+    if (num === CSR.mstatus) this.hi[num] = (this.hi[num] & 0x7fffffff) | ((this.lo[num] & MSTATUS_FS) === MSTATUS_FS ? -2147483648 : 0);
   }
 
   /** Whether the CSR at num exists and priv may access it (reads; writes also need !readOnly). */
   allowed(num: number, priv: number): boolean {
     if (this.exists[num] === 0) return false;
     if (priv < ((num >>> 8) & 3)) return false;
+    if (num <= CSR.fcsr && (this.lo[CSR.mstatus] & MSTATUS_FS) === 0) return false;
     if (num === CSR.satp && priv === 1 && (this.lo[CSR.mstatus] & MSTATUS_TVM) !== 0) return false;
     // Sstc: S-mode reaches stimecmp only when M-mode enabled it (menvcfg.STCE) and lets it read time (mcounteren.TM).
     if (num === CSR.stimecmp && priv === 1 && (!this.stce || (this.lo[CSR.mcounteren] & 2) === 0)) return false;

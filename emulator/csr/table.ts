@@ -32,6 +32,8 @@ export const SSTATUS_FIELDS: CsrField[] = [
   { name: 'SPP', lsb: 8, width: 1, desc: 'privilege mode before the last trap into S-mode', values: { 0: 'U', 1: 'S' } },
   { name: 'SUM', lsb: 18, width: 1, desc: 'S-mode may access user pages' },
   { name: 'MXR', lsb: 19, width: 1, desc: 'loads from execute-only pages succeed' },
+  { name: 'FS', lsb: 13, width: 2, desc: 'floating-point state: Off (FP instructions trap), Initial, Clean, Dirty (must be saved on a context switch)', values: { 0: 'Off', 1: 'Initial', 2: 'Clean', 3: 'Dirty' } },
+  { name: 'SD', lsb: 63, width: 1, desc: 'some extension state (here: FS) is Dirty' },
   { name: 'UXL', lsb: 32, width: 2, desc: 'U-mode XLEN (2 = 64-bit)' },
 ];
 
@@ -57,7 +59,7 @@ export const INTERRUPT_FIELDS: CsrField[] = [
   { name: 'MEI', lsb: 11, width: 1, desc: 'machine external interrupt' },
 ];
 
-export const MISA_VALUE = (2n << 62n) | (1n << 0n) | (1n << 2n) | (1n << 8n) | (1n << 12n) | (1n << 18n) | (1n << 20n); // rv64 A C I M S U
+export const MISA_VALUE = (2n << 62n) | (1n << 0n) | (1n << 2n) | (1n << 3n) | (1n << 5n) | (1n << 8n) | (1n << 12n) | (1n << 18n) | (1n << 20n); // rv64 A C D F I M S U
 
 /** Interrupt bits: S-level ones can be delegated to S-mode through mideleg. */
 const S_INTERRUPTS = (1n << 1n) | (1n << 5n) | (1n << 9n);
@@ -74,7 +76,21 @@ const COUNTEREN_FIELDS: CsrField[] = [{ name: 'CY', lsb: 0, width: 1, desc: 'cyc
 
 const counter = (num: number, name: string, desc: string, group: CsrGroup): CsrDef => ({ num, name, desc, group, writable: 0n });
 
+const FFLAGS_FIELDS: CsrField[] = [
+  { name: 'NX', lsb: 0, width: 1, desc: 'inexact' }, { name: 'UF', lsb: 1, width: 1, desc: 'underflow' },
+  { name: 'OF', lsb: 2, width: 1, desc: 'overflow' }, { name: 'DZ', lsb: 3, width: 1, desc: 'divide by zero' },
+  { name: 'NV', lsb: 4, width: 1, desc: 'invalid operation' },
+];
+const ROUNDING_MODES = { 0: 'RNE', 1: 'RTZ', 2: 'RDN', 3: 'RUP', 4: 'RMM' };
+
 export const csrTable: CsrDef[] = [
+  // Floating point (F and D): fflags and frm are views of fcsr. All three are reachable only while mstatus.FS is on.
+  { num: 0x001, name: 'fflags', desc: 'floating-point exception flags, accrued since software last cleared them', group: 'user', writable: 0x1fn, fields: FFLAGS_FIELDS },
+  { num: 0x002, name: 'frm', desc: 'floating-point dynamic rounding mode', group: 'user', writable: 0x7n, fields: [{ name: 'frm', lsb: 0, width: 3, desc: 'rounding mode for instructions with rm = DYN', values: ROUNDING_MODES }] },
+  {
+    num: 0x003, name: 'fcsr', desc: 'floating-point control and status: frm and fflags', group: 'user', writable: 0xffn,
+    fields: [...FFLAGS_FIELDS, { name: 'frm', lsb: 5, width: 3, desc: 'rounding mode for instructions with rm = DYN', values: ROUNDING_MODES }],
+  },
   { num: 0xf11, name: 'mvendorid', desc: 'vendor ID (0: not a commercial implementation)', group: 'machine', writable: 0n },
   { num: 0xf12, name: 'marchid', desc: 'architecture ID', group: 'machine', writable: 0n },
   { num: 0xf13, name: 'mimpid', desc: 'implementation version', group: 'machine', writable: 0n, reset: 0x0001_0000n },
@@ -103,12 +119,12 @@ export const csrTable: CsrDef[] = [
   },
   {
     num: 0x300, name: 'mstatus', desc: 'machine status: interrupt enables and previous privileges', group: 'machine',
-    writable: (1n << 1n) | (1n << 3n) | (1n << 5n) | (1n << 7n) | (1n << 8n) | (3n << 11n) | (1n << 17n) | (1n << 18n) | (1n << 19n) | (1n << 20n) | (1n << 21n) | (1n << 22n),
+    writable: (1n << 1n) | (1n << 3n) | (1n << 5n) | (1n << 7n) | (1n << 8n) | (3n << 11n) | (3n << 13n) | (1n << 17n) | (1n << 18n) | (1n << 19n) | (1n << 20n) | (1n << 21n) | (1n << 22n),
     reset: (2n << 32n) | (2n << 34n), fields: MSTATUS_FIELDS,
   },
   {
     num: 0x301, name: 'misa', desc: 'ISA and extensions (read-only here)', group: 'machine', writable: 0n, reset: MISA_VALUE,
-    fields: [{ name: 'MXL', lsb: 62, width: 2, desc: 'machine XLEN (2 = 64-bit)' }, { name: 'Extensions', lsb: 0, width: 26, desc: 'one bit per letter: A C I M S U' }],
+    fields: [{ name: 'MXL', lsb: 62, width: 2, desc: 'machine XLEN (2 = 64-bit)' }, { name: 'Extensions', lsb: 0, width: 26, desc: 'one bit per letter: A C D F I M S U' }],
   },
   { num: 0x302, name: 'medeleg', desc: 'exceptions delegated to S-mode', group: 'machine', writable: DELEGABLE_EXCEPTIONS },
   { num: 0x303, name: 'mideleg', desc: 'interrupts delegated to S-mode', group: 'machine', writable: S_INTERRUPTS, fields: INTERRUPT_FIELDS.slice(0, 3) },

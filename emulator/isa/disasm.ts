@@ -15,6 +15,14 @@ export interface DisasmOptions {
   symbolize?: (addr: bigint) => string | undefined;
 }
 
+/** f0..f31 by their calling-convention names, as objdump prints them. */
+export const FP_ABI_NAMES = [
+  'ft0', 'ft1', 'ft2', 'ft3', 'ft4', 'ft5', 'ft6', 'ft7', 'fs0', 'fs1', 'fa0', 'fa1', 'fa2', 'fa3', 'fa4', 'fa5',
+  'fa6', 'fa7', 'fs2', 'fs3', 'fs4', 'fs5', 'fs6', 'fs7', 'fs8', 'fs9', 'fs10', 'fs11', 'ft8', 'ft9', 'ft10', 'ft11',
+];
+/** Rounding-mode names by rm field value; objdump says "unknown" for the reserved 5 and 6. */
+const RM_NAMES = ['rne', 'rtz', 'rdn', 'rup', 'rmm', 'unknown', 'unknown', 'dyn'];
+
 const hex = (v: bigint | number): string => `0x${v.toString(16)}`;
 const fenceSet = (v: number): string => (['i', 'o', 'r', 'w'].filter((_, i) => v & (8 >> i)).join('') || '0');
 
@@ -31,6 +39,13 @@ function operand(token: string, d: Decoded, pc: bigint, opts: DisasmOptions): st
     case 'rd': return ABI_NAMES[d.rd];
     case 'rs1': return ABI_NAMES[d.rs1];
     case 'rs2': return ABI_NAMES[d.rs2];
+    case 'fd': return FP_ABI_NAMES[d.rd];
+    case 'fs1': return FP_ABI_NAMES[d.rs1];
+    case 'fs2': return FP_ABI_NAMES[d.rs2];
+    case 'fs3': return FP_ABI_NAMES[d.raw >>> 27];
+    // The rounding mode is shown unless it is DYN; for exact conversions (rmx) unless it is the usual 0.
+    case 'rm': { const rm = (d.raw >>> 12) & 7; return rm === 7 ? '' : RM_NAMES[rm]; }
+    case 'rmx': { const rm = (d.raw >>> 12) & 7; return rm === 0 ? '' : RM_NAMES[rm]; }
     case 'imm': case 'uimm': case 'zimm': return String(d.imm);
     case 'uimm20': case 'uimm6': return hex((d.imm >>> 12) & 0xfffff);
     case 'shamt': return hex(d.imm);
@@ -48,14 +63,23 @@ function amoSuffix(d: Decoded): string {
   return aq && rl ? '.aqrl' : aq ? '.aq' : rl ? '.rl' : '';
 }
 
+/** The operand list; optional operands (a DYN rounding mode) that print as '' are left out. */
+function operands(syntax: string, d: Decoded, pc: bigint, opts: DisasmOptions): string {
+  return syntax ? syntax.split(',').map((t) => operand(t, d, pc, opts)).filter((s) => s !== '').join(',') : '';
+}
+
 /** The no-aliases text: mnemonic, a tab, operands. */
 function canonical(d: Decoded, pc: bigint, opts: DisasmOptions): string {
   const e = d.op.encoding;
   if (d.op.id === 1) return `.insn\t${hex(d.raw >>> 0)}`;
-  const ops = e.operands ? e.operands.split(',').map((t) => operand(t, d, pc, opts)).join(',') : '';
+  const ops = operands(e.operands, d, pc, opts);
   const name = d.op.name + amoSuffix(d);
   return ops ? `${name}\t${ops}` : name;
 }
+
+/** objdump's names for reading and writing fflags (1), frm (2) and fcsr (3). */
+const FP_CSR_READ = ['', 'frflags', 'frrm', 'frcsr'];
+const FP_CSR_WRITE = ['', 'fsflags', 'fsrm', 'fscsr'];
 
 /** objdump's alias for the (expanded) instruction, if one applies. */
 function alias(d: Decoded, pc: bigint, opts: DisasmOptions): string | undefined {
@@ -92,12 +116,17 @@ function alias(d: Decoded, pc: bigint, opts: DisasmOptions): string | undefined 
       if (rd === 0 && imm === 0) return `jr\t${r[rs1]}`;
       if (rd === 1 && imm === 0) return `jalr\t${r[rs1]}`;
       break;
-    case 'csrrs': if (rs1 === 0) return `csrr\t${r[rd]},${csrName(imm)}`; break;
+    case 'csrrs': if (rs1 === 0) return imm >= 1 && imm <= 3 ? `${FP_CSR_READ[imm]}\t${r[rd]}` : `csrr\t${r[rd]},${csrName(imm)}`; break;
+    case 'csrrw': if (imm >= 1 && imm <= 3) return `${FP_CSR_WRITE[imm]}\t${rd === 0 ? '' : `${r[rd]},`}${r[rs1]}`; break;
+    case 'csrrwi': if (imm === 1 || imm === 2) return `${FP_CSR_WRITE[imm]}i\t${r[rd]},${rs1}`; break;
+    case 'fsgnj.s': case 'fsgnj.d': case 'fsgnjn.s': case 'fsgnjn.d': case 'fsgnjx.s': case 'fsgnjx.d':
+      if (rs1 === rs2) return `${{ fsgnj: 'fmv', fsgnjn: 'fneg', fsgnjx: 'fabs' }[n.slice(0, -2)]}${n.slice(-2)}\t${FP_ABI_NAMES[rd]},${FP_ABI_NAMES[rs1]}`;
+      break;
   }
   if (d.op.length === 2) {
     // objdump shows compressed instructions by their expansion when aliases are on.
     const base = d.op.semantics;
-    const ops = base.operands ? base.operands.split(',').map((t) => operand(t, d, pc, opts)).join(',') : '';
+    const ops = operands(base.operands, d, pc, opts);
     return ops ? `${base.name}\t${ops}` : base.name;
   }
   if (n.startsWith('csrr') && rd === 0) {

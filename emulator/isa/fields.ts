@@ -4,7 +4,7 @@
 /** Encoding formats. 32-bit formats first, then the compressed (16-bit) ones. */
 export type Format =
   | 'R' | 'I' | 'S' | 'B' | 'U' | 'J'
-  | 'SHIFT64' | 'SHIFT32' | 'CSR' | 'CSRI' | 'AMO' | 'FENCE' | 'NONE'
+  | 'R4' | 'SHIFT64' | 'SHIFT32' | 'CSR' | 'CSRI' | 'AMO' | 'FENCE' | 'NONE'
   | 'CR_JR' | 'CR_JALR' | 'CR_MV' | 'CR_ADD' | 'CI' | 'CI_LI' | 'CI_LUI' | 'CI_SP16' | 'CI_SHIFT' | 'CI_LWSP' | 'CI_LDSP'
   | 'CSS_SW' | 'CSS_SD' | 'CIW' | 'CL_W' | 'CL_D' | 'CS_W' | 'CS_D' | 'CA'
   | 'CB' | 'CB_SHIFT' | 'CB_ANDI' | 'CJ' | 'CNONE';
@@ -44,7 +44,7 @@ function immCJ(x: number): number {
 export function decodeOperands(format: Format, x: number): Operands {
   const rd = bits(x, 11, 7), rs1 = bits(x, 19, 15), rs2 = bits(x, 24, 20);
   switch (format) {
-    case 'R': case 'AMO': return { rd, rs1, rs2, imm: 0 };
+    case 'R': case 'R4': case 'AMO': return { rd, rs1, rs2, imm: 0 }; // R4's rs3 and rm stay in the raw bits
     case 'I': return { rd, rs1, rs2: 0, imm: immI(x) };
     case 'S': return { rd: 0, rs1, rs2, imm: immS(x) };
     case 'B': return { rd: 0, rs1, rs2, imm: immB(x) };

@@ -2,7 +2,7 @@
 // Decode, the generated interpreter, disassembly, (later) assembly, hover text and Popek–Goldberg class all read it.
 import type { Format } from './fields';
 
-export type Extension = 'I' | 'M' | 'A' | 'C' | 'Zicsr' | 'Zifencei' | 'Priv';
+export type Extension = 'I' | 'M' | 'A' | 'F' | 'D' | 'C' | 'Zicsr' | 'Zifencei' | 'Priv';
 
 /**
  * Popek & Goldberg class. `privileged`: traps below its mode (and is sensitive);
@@ -22,6 +22,11 @@ export type PgClass = 'innocuous' | 'privileged' | 'sensitive' | 'csr';
  *   m        the hart (memory, CSRs, traps; slow paths return values in m.vlo / m.vhi)
  *   A, O     alu64 helpers, and O = A.out where they leave 64-bit results. Only snippets write L and H.
  *   LOAD(bytes, signed), STORE(bytes)   the RAM fast path with its slow path (see codegen.ts)
+ *   FL, FH   Int32Array low / high halves of f0..f31 (a single is NaN-boxed: FH = -1); f registers are
+ *            indexed `rd & 31` (the decoder maps rd = 0 to the x0 sink 32)
+ *   FLOAD(bytes), FSTORE(bytes)   the same for f[rd] / f[rs2]
+ *   SF       the hart's SoftFloat (results in its return value and SF.hi, exceptions in SF.flags)
+ *   C, CH    low / high halves of the CSRs by number (mstatus.FS, fcsr)
  *   TRAP(cause, tvalLo, tvalHi)  take an exception at this instruction and continue at the handler
  *   END      retire this instruction and end the current slice (state that gates interrupts changed)
  */
@@ -74,6 +79,89 @@ const amo = (op: number, bytes: 4 | 8): string =>
 export const AmoOp = { lr: 0, sc: 1, swap: 2, add: 3, xor: 4, and: 5, or: 6, min: 7, max: 8, minu: 9, maxu: 10 } as const;
 
 const R = 0xfe00707f, I = 0x0000707f, SH64 = 0xfc00707f, SYS = 0xffffffff, AMO = 0xf800707f;
+
+// ---- F and D: every instruction checks mstatus.FS, and marks it Dirty when it changes FP state ----
+
+const MSTATUS = 0x300, FCSR = 0x003;
+const fpOn = `if ((C[${MSTATUS}] & 0x6000) === 0) TRAP(2, raw, 0);`;
+/** The rounding mode: the instruction's, or frm for DYN (7); reserved modes (5, 6, or frm > 4) are illegal. */
+const withRm = `${fpOn} let rm = (raw >>> 12) & 7; if (rm === 7) rm = (C[${FCSR}] >>> 5) & 7; if (rm > 4) TRAP(2, raw, 0);`;
+const dirty = `C[${MSTATUS}] |= 0x6000; CH[${MSTATUS}] |= -2147483648;`;
+/** Exception flags accrue into fcsr; an instruction that raised none changed no FP state through them. */
+const accrue = `if (SF.flags !== 0) { C[${FCSR}] |= SF.flags; SF.flags = 0; ${dirty} }`;
+/** A single in f[r]: a NaN-boxed value is the low half; anything else reads as the canonical NaN. */
+const sgl = (r: string): string => `(FH[${r}] === -1 ? FL[${r}] : 0x7fc00000)`;
+const dbl = (r: string): string => `FL[${r}], FH[${r}]`;
+const rs3 = '(raw >>> 27)';
+/** fd = SoftFloat result: a single is NaN-boxed, a double's high half is in SF.hi. */
+const toF = (D: boolean, call: string, rounded: boolean): string =>
+  `${rounded ? withRm : fpOn} const r = SF.${call}; ${accrue} FL[rd & 31] = r; FH[rd & 31] = ${D ? 'SF.hi' : '-1'}; ${dirty}`;
+/** x[rd] = SoftFloat result (comparisons, fclass, conversions to integers). */
+const toX = (call: string, rounded: boolean): string =>
+  `${rounded ? withRm : fpOn} const r = SF.${call}; ${accrue} L[rd] = r; H[rd] = ${rounded ? 'SF.hi' : '0'};`;
+/** Sign injection works on the sign bit alone: bit 31 of the value's high word. */
+const sgnj = (D: boolean, sign: string): string => D
+  ? `${fpOn} const a = FH[rs1], b = FH[rs2]; FL[rd & 31] = FL[rs1]; FH[rd & 31] = (a & 0x7fffffff) | (${sign}); ${dirty}`
+  : `${fpOn} const a = ${sgl('rs1')}, b = ${sgl('rs2')}; FL[rd & 31] = (a & 0x7fffffff) | (${sign}); FH[rd & 31] = -1; ${dirty}`;
+
+const FP = 0xfe00707f, FP_RM = 0xfe00007f, FP_UNARY = 0xfff0007f, FP_UNARY_F3 = 0xfff0707f, FMA = 0x0600007f;
+const INT_KINDS = ['w', 'wu', 'l', 'lu'] as const;
+const INT_NAMES = ['int32', 'uint32', 'int64', 'uint64'];
+
+/** The F (p = 's') or D (p = 'd') rows: the two share every encoding but the fmt field. */
+function floatRows(p: 's' | 'd'): InstructionRow[] {
+  const D = p === 'd', n = D ? '64' : '32', w = D ? 'double' : 'single';
+  const x = (r: string): string => (D ? dbl(r) : sgl(r));
+  // Conversions between the two formats belong to D, whichever way they go.
+  const row = (name: string, mask: number, match: number, format: Format, operands: string, summary: string, exec: string): InstructionRow =>
+    ({ name, mask, match: (match | (D ? 1 << 25 : 0)) >>> 0, format, operands, ext: D || /^fcvt\.[sd]\.[sd]$/.test(name) ? 'D' : 'F', pg: 'innocuous', summary, exec });
+  const f3 = (v: number): number => v << 12, f5 = (v: number): number => 0x53 | (v << 27), r2 = (v: number): number => v << 20;
+  const fma = (np: boolean, na: boolean): string => toF(D, `fma${n}(${x('rs1')}, ${x('rs2')}, ${x(rs3)}, rm, ${np}, ${na})`, true);
+  const arith = (fn: string, ...ops: string[]): string => toF(D, `${fn}${n}(${ops.map(x).join(', ')}, rm)`, true);
+  const other = D ? 's' : 'd';
+  return [
+    row(`fmadd.${p}`, FMA, 0x43, 'R4', 'fd,fs1,fs2,fs3,rm', `fd = fs1 × fs2 + fs3 (${w}, rounded once)`, fma(false, false)),
+    row(`fmsub.${p}`, FMA, 0x47, 'R4', 'fd,fs1,fs2,fs3,rm', `fd = fs1 × fs2 − fs3 (${w}, rounded once)`, fma(false, true)),
+    row(`fnmsub.${p}`, FMA, 0x4b, 'R4', 'fd,fs1,fs2,fs3,rm', `fd = −(fs1 × fs2) + fs3 (${w}, rounded once)`, fma(true, false)),
+    row(`fnmadd.${p}`, FMA, 0x4f, 'R4', 'fd,fs1,fs2,fs3,rm', `fd = −(fs1 × fs2) − fs3 (${w}, rounded once)`, fma(true, true)),
+    row(`fadd.${p}`, FP_RM, f5(0), 'R', 'fd,fs1,fs2,rm', `fd = fs1 + fs2 (${w})`, arith('add', 'rs1', 'rs2')),
+    row(`fsub.${p}`, FP_RM, f5(1), 'R', 'fd,fs1,fs2,rm', `fd = fs1 − fs2 (${w})`, arith('sub', 'rs1', 'rs2')),
+    row(`fmul.${p}`, FP_RM, f5(2), 'R', 'fd,fs1,fs2,rm', `fd = fs1 × fs2 (${w})`, arith('mul', 'rs1', 'rs2')),
+    row(`fdiv.${p}`, FP_RM, f5(3), 'R', 'fd,fs1,fs2,rm', `fd = fs1 ÷ fs2 (${w})`, arith('div', 'rs1', 'rs2')),
+    row(`fsqrt.${p}`, FP_UNARY, f5(11), 'R', 'fd,fs1,rm', `fd = √fs1 (${w})`, arith('sqrt', 'rs1')),
+    row(`fsgnj.${p}`, FP, f5(4) | f3(0), 'R', 'fd,fs1,fs2', `fd = fs1 with the sign of fs2 (${w}; fmv when fs1 = fs2)`, sgnj(D, 'b & -2147483648')),
+    row(`fsgnjn.${p}`, FP, f5(4) | f3(1), 'R', 'fd,fs1,fs2', `fd = fs1 with the opposite sign of fs2 (${w}; fneg when fs1 = fs2)`, sgnj(D, '~b & -2147483648')),
+    row(`fsgnjx.${p}`, FP, f5(4) | f3(2), 'R', 'fd,fs1,fs2', `fd = fs1 with its sign xor the sign of fs2 (${w}; fabs when fs1 = fs2)`, sgnj(D, '(a ^ b) & -2147483648')),
+    row(`fmin.${p}`, FP, f5(5) | f3(0), 'R', 'fd,fs1,fs2', `fd = the smaller of fs1, fs2 (${w}; a NaN operand loses, −0 < +0)`, toF(D, `min${n}(${x('rs1')}, ${x('rs2')})`, false)),
+    row(`fmax.${p}`, FP, f5(5) | f3(1), 'R', 'fd,fs1,fs2', `fd = the larger of fs1, fs2 (${w}; a NaN operand loses, −0 < +0)`, toF(D, `max${n}(${x('rs1')}, ${x('rs2')})`, false)),
+    row(`fcvt.${p}.${other}`, FP_UNARY, f5(8) | r2(D ? 0 : 1), 'R', D ? 'fd,fs1,rmx' : 'fd,fs1,rm', `fd = fs1 converted from ${D ? 'single' : 'double'} to ${w}`,
+      D ? toF(true, `f32ToF64(${sgl('rs1')})`, true) : toF(false, `f64ToF32(${dbl('rs1')}, rm)`, true)),
+    row(`feq.${p}`, FP, f5(20) | f3(2), 'R', 'rd,fs1,fs2', `rd = fs1 == fs2 (${w}; quiet: only a signaling NaN raises invalid)`, toX(`eq${n}(${x('rs1')}, ${x('rs2')})`, false)),
+    row(`flt.${p}`, FP, f5(20) | f3(1), 'R', 'rd,fs1,fs2', `rd = fs1 < fs2 (${w}; any NaN raises invalid)`, toX(`lt${n}(${x('rs1')}, ${x('rs2')})`, false)),
+    row(`fle.${p}`, FP, f5(20) | f3(0), 'R', 'rd,fs1,fs2', `rd = fs1 ≤ fs2 (${w}; any NaN raises invalid)`, toX(`le${n}(${x('rs1')}, ${x('rs2')})`, false)),
+    ...INT_KINDS.map((k, kind) => row(`fcvt.${k}.${p}`, FP_UNARY, f5(24) | r2(kind), 'R', 'rd,fs1,rm',
+      `rd = fs1 (${w}) converted to ${INT_NAMES[kind]}; out of range or NaN saturates and raises invalid`, toX(`f${n}ToInt(${x('rs1')}, ${kind}, rm)`, true))),
+    ...INT_KINDS.map((k, kind) => row(`fcvt.${p}.${k}`, FP_UNARY, f5(26) | r2(kind), 'R', D && kind < 2 ? 'fd,rs1,rmx' : 'fd,rs1,rm',
+      `fd = ${INT_NAMES[kind]} rs1 converted to ${w}`, toF(D, `intToF${n}(L[rs1], H[rs1], ${kind}, rm)`, true))),
+    row(`fclass.${p}`, FP_UNARY_F3, f5(28) | f3(1), 'R', 'rd,fs1', `rd = one bit classifying fs1 (${w}): −∞, −normal, −subnormal, −0, +0, …, +∞, sNaN, qNaN`, toX(`class${n}(${x('rs1')})`, false)),
+    row(D ? 'fmv.x.d' : 'fmv.x.w', FP_UNARY_F3, f5(28), 'R', 'rd,fs1', `rd = the bits of fs1 (${w}${D ? '' : ', sign-extended'})`,
+      D ? `${fpOn} L[rd] = FL[rs1]; H[rd] = FH[rs1];` : `${fpOn} const v = FL[rs1]; L[rd] = v; H[rd] = v >> 31;`),
+    row(D ? 'fmv.d.x' : 'fmv.w.x', FP_UNARY_F3, f5(30), 'R', 'fd,rs1', `fd = the bits of rs1 (${w}${D ? '' : ', NaN-boxed'})`,
+      `${fpOn} FL[rd & 31] = L[rs1]; FH[rd & 31] = ${D ? 'H[rs1]' : '-1'}; ${dirty}`),
+  ];
+}
+
+const fpLoad = (bytes: 4 | 8): string => `${fpOn} FLOAD(${bytes}); ${dirty}`;
+const fpStore = (bytes: 4 | 8): string => `${fpOn} FSTORE(${bytes});`;
+
+const floatInstructions: InstructionRow[] = [
+  { name: 'flw', mask: I, match: 0x2007, format: 'I', operands: 'fd,imm(rs1)', ext: 'F', pg: 'innocuous', summary: 'fd = mem32[rs1 + offset] (NaN-boxed)', exec: fpLoad(4) },
+  { name: 'fsw', mask: I, match: 0x2027, format: 'S', operands: 'fs2,imm(rs1)', ext: 'F', pg: 'innocuous', summary: 'mem32[rs1 + offset] = fs2[31:0]', exec: fpStore(4) },
+  { name: 'fld', mask: I, match: 0x3007, format: 'I', operands: 'fd,imm(rs1)', ext: 'D', pg: 'innocuous', summary: 'fd = mem64[rs1 + offset]', exec: fpLoad(8) },
+  { name: 'fsd', mask: I, match: 0x3027, format: 'S', operands: 'fs2,imm(rs1)', ext: 'D', pg: 'innocuous', summary: 'mem64[rs1 + offset] = fs2', exec: fpStore(8) },
+  ...floatRows('s'),
+  ...floatRows('d'),
+];
 
 export const instructions: InstructionRow[] = [
   // RV64I
@@ -187,6 +275,7 @@ export const instructions: InstructionRow[] = [
   { name: 'amomax.d', mask: AMO, match: 0xa000302f, format: 'AMO', operands: 'rd,rs2,(rs1)', ext: 'A', pg: 'innocuous', summary: 'atomic signed max doubleword', exec: amo(AmoOp.max, 8) },
   { name: 'amominu.d', mask: AMO, match: 0xc000302f, format: 'AMO', operands: 'rd,rs2,(rs1)', ext: 'A', pg: 'innocuous', summary: 'atomic unsigned min doubleword', exec: amo(AmoOp.minu, 8) },
   { name: 'amomaxu.d', mask: AMO, match: 0xe000302f, format: 'AMO', operands: 'rd,rs2,(rs1)', ext: 'A', pg: 'innocuous', summary: 'atomic unsigned max doubleword', exec: amo(AmoOp.maxu, 8) },
+  ...floatInstructions,
 ];
 
 const C3 = 0xe003, CI_RD0 = 0xef83, CR = 0xf003;
@@ -199,8 +288,10 @@ const ciImm = (x: number): number => ((x >>> 7) & 0x20) | ((x >>> 2) & 31);
 export const compressed: CompressedRow[] = [
   { name: 'c.addi4spn', mask: C3, match: 0x0000, format: 'CIW', operands: 'rd,sp,uimm', expands: 'addi', valid: (x) => nonzero((x >>> 5) & 0xff) },
   { name: 'c.lw', mask: C3, match: 0x4000, format: 'CL_W', operands: 'rd,imm(rs1)', expands: 'lw' },
+  { name: 'c.fld', mask: C3, match: 0x2000, format: 'CL_D', operands: 'fd,imm(rs1)', expands: 'fld' },
   { name: 'c.ld', mask: C3, match: 0x6000, format: 'CL_D', operands: 'rd,imm(rs1)', expands: 'ld' },
   { name: 'c.sw', mask: C3, match: 0xc000, format: 'CS_W', operands: 'rs2,imm(rs1)', expands: 'sw' },
+  { name: 'c.fsd', mask: C3, match: 0xa000, format: 'CS_D', operands: 'fs2,imm(rs1)', expands: 'fsd' },
   { name: 'c.sd', mask: C3, match: 0xe000, format: 'CS_D', operands: 'rs2,imm(rs1)', expands: 'sd' },
   { name: 'c.nop', mask: 0xffff, match: 0x0001, format: 'CNONE', operands: '', expands: 'addi' },
   { name: 'c.addi', mask: C3, match: 0x0001, format: 'CI', operands: 'rd,imm', expands: 'addi' },
@@ -221,6 +312,7 @@ export const compressed: CompressedRow[] = [
   { name: 'c.beqz', mask: C3, match: 0xc001, format: 'CB', operands: 'rs1,target', expands: 'beq' },
   { name: 'c.bnez', mask: C3, match: 0xe001, format: 'CB', operands: 'rs1,target', expands: 'bne' },
   { name: 'c.slli', mask: C3, match: 0x0002, format: 'CI_SHIFT', operands: 'rd,shamt', expands: 'slli' },
+  { name: 'c.fldsp', mask: C3, match: 0x2002, format: 'CI_LDSP', operands: 'fd,imm(sp)', expands: 'fld' },
   { name: 'c.lwsp', mask: C3, match: 0x4002, format: 'CI_LWSP', operands: 'rd,imm(sp)', expands: 'lw', valid: (x) => rdField(x) !== 0 },
   { name: 'c.ldsp', mask: C3, match: 0x6002, format: 'CI_LDSP', operands: 'rd,imm(sp)', expands: 'ld', valid: (x) => rdField(x) !== 0 },
   { name: 'c.jr', mask: 0xf07f, match: 0x8002, format: 'CR_JR', operands: 'rs1', expands: 'jalr', valid: (x) => rdField(x) !== 0 },
@@ -229,5 +321,6 @@ export const compressed: CompressedRow[] = [
   { name: 'c.jalr', mask: 0xf07f, match: 0x9002, format: 'CR_JALR', operands: 'rs1', expands: 'jalr', valid: (x) => rdField(x) !== 0 },
   { name: 'c.add', mask: CR, match: 0x9002, format: 'CR_ADD', operands: 'rd,rs2', expands: 'add', valid: (x) => rs2Field(x) !== 0 },
   { name: 'c.swsp', mask: C3, match: 0xc002, format: 'CSS_SW', operands: 'rs2,imm(sp)', expands: 'sw' },
+  { name: 'c.fsdsp', mask: C3, match: 0xa002, format: 'CSS_SD', operands: 'fs2,imm(sp)', expands: 'fsd' },
   { name: 'c.sdsp', mask: C3, match: 0xe002, format: 'CSS_SD', operands: 'rs2,imm(sp)', expands: 'sd' },
 ];

@@ -52,6 +52,20 @@ describe('C programs (gcc-built) on Ringside vs QEMU virt', () => {
     assert.equal(ours.exitCode, 0);
   });
 
+  it('F and D in compiled code give the same results and flags in every rounding mode (test/cli/programs/float.c)', () => {
+    requireTool(CC);
+    requireTool(QEMU);
+    const elf = buildCCached('float', ['test/cli/programs/float.c'], { flags: ['-march=rv64gc', '-mabi=lp64d', '-fno-math-errno'] });
+    const qemu = runQemu(elf, { machine: 'virt' });
+    assert.equal(qemu.exitCode, 0, qemu.stdout + qemu.stderr);
+    assert.match(qemu.stdout, /^-- rounding mode rmm$/m);
+    for (const engine of ['translator', 'interpreter']) {
+      const ours = runRingside(elf, ['--engine', engine]);
+      assert.equal(ours.stdout, qemu.stdout, `${engine}: lines that differ name the operation whose results differ`);
+      assert.equal(ours.exitCode, 0);
+    }
+  });
+
   it('traps-demo prints the same under both (breakpoint mtval may be 0 or the pc)', () => {
     requireTool(QEMU);
     const qemu = runQemu(TRAPS_DEMO_ELF, { machine: 'virt' });

@@ -116,8 +116,9 @@ describe('ringside run: bad input gives one clear error line', () => {
     assert.equal(r.exitCode, 124);
     assert.equal(r.stdout, '');
     const lines = r.stderr.split('\n').filter((l) => l !== '');
-    assert.equal(lines.length, 1, r.stderr);
-    assert.match(lines[0], /^ringside: stopped after 100000 instructions \(--max-instructions 100000\) at pc 0x80000000; the guest had not exited$/);
+    assert.equal(lines.length, 2, r.stderr);
+    assert.match(lines[0], /^ringside: stopped after 100000 instructions \(--max-instructions 100000\); the guest had not exited$/);
+    assert.match(lines[1], /^ringside: hart 0: pc 0x80000000 in M-mode, 100000 instructions retired, 0 traps taken$/);
     assert.doesNotMatch(r.stderr, /^\s+at |internal error/m);
   });
 

@@ -24,10 +24,10 @@ const SCRATCH_BASE_REG = 27;
 /** Compressed loads/stores can only name x8..x15: s0 points at scratch for them. */
 const COMPRESSED_BASE_REG = 8;
 
-const isMemory = (op: Opcode): boolean => /^(lb|lh|lw|ld|lbu|lhu|lwu|sb|sh|sw|sd)$/.test(op.semantics.name);
+const isMemory = (op: Opcode): boolean => /^(lb|lh|lw|ld|lbu|lhu|lwu|sb|sh|sw|sd|flw|fsw|fld|fsd)$/.test(op.semantics.name);
 const isAtomic = (op: Opcode): boolean => op.encoding.format === 'AMO';
 const isBranch = (op: Opcode): boolean => op.encoding.format === 'B' || op.encoding.format === 'CB' && op.semantics.format === 'B';
-const EXCLUDED = /^(jalr|c\.jr|c\.jalr|ecall|mret|sret|sfence\.vma|wfi|csrr.*|fence\.i|c\.addi16sp|c\.swsp|c\.sdsp|c\.ebreak|ebreak)$/;
+const EXCLUDED = /^(jalr|c\.jr|c\.jalr|ecall|mret|sret|sfence\.vma|wfi|csrr.*|fence\.i|c\.addi16sp|c\.swsp|c\.sdsp|c\.fsdsp|c\.ebreak|ebreak)$/;
 
 /** Ops the fuzzer draws from. Control flow is limited to forward branches and jal; CSRs are covered by the corpus. */
 export const fuzzOps: Opcode[] = opcodes.slice(2).filter((op) => !EXCLUDED.test(op.name));
@@ -40,6 +40,22 @@ function randomValue(rnd: () => number): bigint {
   if (r < 0.5) return BigInt(Math.floor(rnd() * 4096) - 2048);
   const hi = BigInt(Math.floor(rnd() * 4294967296)), lo = BigInt(Math.floor(rnd() * 4294967296));
   return BigInt.asIntN(64, (hi << 32n) | lo);
+}
+
+/** FP register contents: NaN-boxed singles and doubles, both with the special values, and raw garbage (not boxed). */
+const SPECIAL_F32 = [0, 0x80000000, 0x3f800000, 0xbf800000, 0x7f800000, 0xff800000, 0x7fc00000, 0x7fa00000, 0x00000001, 0x007fffff, 0x00800000, 0x7f7fffff, 0x4f000000, 0xcf000000, 0x5f800000, 0x3eaaaaab];
+const SPECIAL_F64 = [0n, 0x8000000000000000n, 0x3ff0000000000000n, 0xbff0000000000000n, 0x7ff0000000000000n, 0xfff0000000000000n, 0x7ff8000000000000n,
+  0x7ff4000000000000n, 1n, 0x000fffffffffffffn, 0x0010000000000000n, 0x7fefffffffffffffn, 0x43e0000000000000n, 0xc3e0000000000000n, 0x41e0000000000000n, 0x3fd5555555555555n];
+
+function randomFloatBits(rnd: () => number): bigint {
+  const r = rnd(), pick = <T>(a: T[]): T => a[Math.floor(rnd() * a.length)];
+  const boxed = (v: number): bigint => 0xffffffff00000000n | BigInt(v >>> 0);
+  if (r < 0.25) return boxed(pick(SPECIAL_F32));
+  if (r < 0.45) return boxed(Math.floor(rnd() * 4294967296));
+  if (r < 0.55) return boxed(new Uint32Array(new Float32Array([(rnd() - 0.5) * 200]).buffer)[0]);
+  if (r < 0.75) return pick(SPECIAL_F64);
+  if (r < 0.85) return new BigUint64Array(new Float64Array([(rnd() - 0.5) * 1e6]).buffer)[0];
+  return BigInt.asUintN(64, randomValue(rnd));
 }
 
 function randomBits(rnd: () => number): number {
@@ -77,6 +93,11 @@ function writesRd(op: Opcode): boolean {
 export function fuzzProgram(seed: number, length = 64): string {
   const rnd = prng(seed);
   const lines = ['.include "common.inc"', 'main:'];
+  // The FPU on (FS = Initial), f0..f31 from `fp_init`, and a random dynamic rounding mode.
+  lines.push('  li t0, 1 << 13', '  csrs mstatus, t0', '  la t0, fp_init');
+  for (let f = 0; f < 32; f++) lines.push(`  fld f${f}, ${8 * f}(t0)`);
+  lines.push(`  csrwi frm, ${Math.floor(rnd() * 5)}`);
+  const fpInit = Array.from({ length: 32 }, () => randomFloatBits(rnd));
   for (let r = 1; r < 32; r++) {
     if (r === 2) continue;
     if (r === LOOP_REG) lines.push(`  li x${r}, ${ITERATIONS}`);
@@ -117,9 +138,13 @@ export function fuzzProgram(seed: number, length = 64): string {
     lines.push(b.op.length === 4 ? `  .word 0x${(raw >>> 0).toString(16)}  # ${b.op.name}` : `  .half 0x${(raw & 0xffff).toString(16)}  # ${b.op.name}`);
   });
   lines.push(`  addi x${LOOP_REG}, x${LOOP_REG}, -1`, `  bnez x${LOOP_REG}, fuzz_loop`);
-  lines.push('  .option norvc', '  TEST_END', '', '.data', '.balign 8', 'sig_begin:', 'scratch:');
+  // The FP state joins the signature: f0..f31 in fp_dump, fcsr in x9 (the spent loop counter), mstatus.FS in x8.
+  lines.push('  .option norvc', '  la x8, fp_dump');
+  for (let f = 0; f < 32; f++) lines.push(`  fsd f${f}, ${8 * f}(x8)`);
+  lines.push('  csrr x9, fcsr', '  csrr x8, mstatus', '  srli x8, x8, 13', '  andi x8, x8, 3');
+  lines.push('  TEST_END', '', '.data', '.balign 8', 'fp_init:', ...fpInit.map((v) => `  .dword ${v}`), 'sig_begin:', 'scratch:');
   for (let i = 0; i < 512; i++) lines.push(`  .dword ${BigInt.asUintN(64, randomValue(rnd))}`);
-  lines.push('sig_end:', '');
+  lines.push('fp_dump:', '  .zero 256', 'sig_end:', '');
   return lines.join('\n');
 }
 

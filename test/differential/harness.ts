@@ -7,16 +7,13 @@ import { assembleAndLink, runQemu, REPO_ROOT, type GuestResult } from '../suppor
 
 export const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures');
 
-/**
- * QEMU's CPU with Ringside's extensions: RV64IMAC, Zicsr, Zifencei, M, S and U modes; no F, D, H or V.
- * (This changes when the machine grows F/D.)
- */
-export const QEMU_CPU = 'rv64,f=off,d=off,h=off,v=off';
+/** QEMU's CPU with Ringside's extensions: RV64IMAFDC, Zicsr, Zifencei, M, S and U modes; no H or V. */
+export const QEMU_CPU = 'rv64,h=off,v=off';
 
 /** Assembles fixture-convention source text (it may `.include "common.inc"`) into an ELF. */
 export function buildFixture(source: string, outElf: string): string {
   return assembleAndLink(source, outElf, {
-    asFlags: ['-march=rv64imac_zicsr_zifencei', '-I', FIXTURES],
+    asFlags: ['-march=rv64imafdc_zicsr_zifencei', '-I', FIXTURES],
     ldFlags: ['-T', path.join(FIXTURES, 'link.ld')],
   });
 }

@@ -8,7 +8,7 @@ import { disassemble } from '../../emulator/isa/disasm';
 import { prng } from '../differential/fuzz-program';
 
 describe('instruction table', () => {
-  it('covers RV64I, M, A, C, Zicsr, Zifencei and the M-mode privileged instructions', () => {
+  it('covers RV64I, M, A, F, D, C, Zicsr, Zifencei and the privileged instructions', () => {
     const count = (ext: string) => instructions.filter((r) => r.ext === ext).length;
     assert.equal(count('I'), 53);        // RV64I incl. fence.tso, ecall, ebreak
     assert.equal(count('M'), 13);
@@ -16,7 +16,9 @@ describe('instruction table', () => {
     assert.equal(count('Zicsr'), 6);
     assert.equal(count('Zifencei'), 1);
     assert.equal(count('Priv'), 4);       // mret, sret, sfence.vma, wfi
-    assert.equal(compressed.length, 33); // RV64C integer instructions incl. c.nop, c.ebreak
+    assert.equal(count('F'), 30);         // RV32F's 26 and RV64F's four l/lu conversions
+    assert.equal(count('D'), 32);         // RV32D's 26 (incl. fcvt.s.d, fcvt.d.s) and RV64D's six
+    assert.equal(compressed.length, 37); // RV64C incl. c.nop, c.ebreak and the four c.fld/c.fsd forms
     assert.ok(opcodeByName.has('mret') && opcodeByName.has('wfi'));
   });
 
@@ -52,7 +54,7 @@ describe('instruction table', () => {
   });
 
   it('reserved and unknown encodings are illegal', () => {
-    for (const raw of [0x0000, 0x00000000, 0xffffffff | 0, 0x2000 /* c.fld: no D */, 0x6081 /* c.lui x1,0 */, 0x4002 /* c.lwsp x0 */, 0x8002 /* c.jr x0 */, 0x9c41]) {
+    for (const raw of [0x0000, 0x00000000, 0xffffffff | 0, 0x8000 /* quadrant 0, funct3 100: reserved */, 0x6081 /* c.lui x1,0 */, 0x4002 /* c.lwsp x0 */, 0x8002 /* c.jr x0 */, 0x9c41]) {
       assert.equal(decodeOpcode(raw).id, OP_ILLEGAL, `0x${(raw >>> 0).toString(16)}`);
     }
   });

@@ -91,7 +91,7 @@ describe('instruction groups (known answers, both engines)', () => {
     check('csrrw swaps mscratch', [CSR('csrrw', 0, 0x340, A1), CSR('csrrw', A0, 0x340, A2)], { [A1]: 7n, [A2]: 9n }, { [A0]: 7n });
     check('csrrs / csrrc', [CSR('csrrw', 0, 0x340, A1), CSR('csrrs', 0, 0x340, A2), CSR('csrrc', A0, 0x340, 0), CSR('csrrc', 0, 0x340, A1), CSR('csrrs', A3, 0x340, 0)],
       { [A1]: 0b0101n, [A2]: 0b0011n }, { [A0]: 0b0111n, [A3]: 0b0010n });
-    check('misa reads RV64 ACIMSU', [CSR('csrrs', A0, 0x301, 0)], {}, { [A0]: (2n << 62n) | 0x14_1105n });
+    check('misa reads RV64 ACDFIMSU', [CSR('csrrs', A0, 0x301, 0)], {}, { [A0]: (2n << 62n) | 0x14_112dn });
   });
 
   it('Zifencei: a store followed by fence.i runs the new instruction', () => {

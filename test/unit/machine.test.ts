@@ -126,7 +126,7 @@ describe('machine', () => {
   it('reports a wfi that nothing can wake, a trap loop, and the instruction limit', () => {
     assert.deepEqual(boot([SYS('wfi')]).run(), { kind: 'idle' });
     const stuck = boot([I('addi', T0, 0, 0), I('jalr', 0, T0, 0)]).run(); // jump to 0 with mtvec = 0
-    assert.deepEqual(stuck, { kind: 'stuck', cause: 1 });
+    assert.deepEqual(stuck, { kind: 'stuck', cause: 1, hart: 0 });
     const m = boot([J('jal', 0, 0)]);
     assert.deepEqual(m.run(12345), { kind: 'limit' });
     assert.equal(m.instructions, 12345);

@@ -14,6 +14,14 @@ _start:
     .option pop
     la      sp, __stack_top
 
+    /* Turn the FPU on (mstatus.FS = Initial) so that code built for F/D may use it; on a hart
+     * without F the field is read-only zero and this does nothing. */
+    .option push
+    .option arch, +zicsr
+    li      t0, 1 << 13
+    csrs    mstatus, t0
+    .option pop
+
     /* Zero .bss (RAM may hold anything on real hardware; here it is already zero). */
     la      t0, __bss_start
     la      t1, __bss_end
