@@ -222,6 +222,24 @@ function specialTuples(op: Op): bigint[][] {
   return tuples;
 }
 
+/**
+ * Products 2^emin·(1 - i²·2^(2-2p)) (times an addend of zero or one subnormal quantum for fma): just below 2^emin,
+ * they round to 2^emin when i is small, where only tininess detected after rounding leaves UF clear.
+ */
+function tininessTuples(rnd: () => number, loc: 's' | 'd', sources: number): bigint[][] {
+  const p = SHAPE[loc].frac + 1, emin = 1 - (SHAPE[loc].expMax >> 1);
+  const out: bigint[][] = [];
+  for (let n = 0; n < 16; n++) {
+    const i = 1 + Math.floor(rnd() * 2 ** ((p - 1) / 2));
+    const k = Math.floor(rnd() * 6);
+    const sign = rnd() < 0.5 ? -1 : 1;
+    const a = bitsOf(loc, sign * (1 - i * 2 ** (1 - p)) * 2 ** -k);
+    const b = bitsOf(loc, 2 ** emin * (1 + i * 2 ** (1 - p)) * 2 ** k);
+    out.push(sources === 3 ? [a, b, [0n, 1n, SHAPE[loc].edges[1]][n % 3]] : [a, b]);
+  }
+  return out;
+}
+
 // ------------------------------------------------------------------ the program
 
 interface Case { op: Op; rm: Rm; v: bigint[] }
@@ -237,8 +255,9 @@ function cases(seed: number): Case[] {
     // Each special combination once, the rounding modes taken in turn.
     specialTuples(op).forEach((v, i) => out.push({ op, rm: op.rm ? (i % 5) as Rm : Rm.RNE, v }));
     const n = op.rm ? TUPLES_PER_OP : TUPLES_PER_OP + EXTRA_TUPLES_WITHOUT_RM;
-    for (let i = 0; i < n; i++) {
-      const v = operands(rnd, op);
+    const extra = /^(fmul|fmadd|fnmsub)\./.test(op.mnemonic) ? tininessTuples(rnd, op.srcs[0] as 's' | 'd', op.srcs.length) : [];
+    for (let i = 0; i < n + extra.length; i++) {
+      const v = i < n ? operands(rnd, op) : extra[i - n];
       if (op.rm) for (let rm = Rm.RNE; rm <= Rm.RMM; rm++) out.push({ op, rm, v });
       else out.push({ op, rm: Rm.RNE, v });
     }
