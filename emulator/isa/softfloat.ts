@@ -709,9 +709,9 @@ export class SoftFloat extends ExactFloat {
   }
 
   /**
-   * Boldo and Melquiond's fma: a·b = uh + ul exactly, c + uh = th + tl exactly, v = tl + ul rounded to odd, then
-   * th + v rounded once is the correctly rounded a·b + c. When th + v itself is exact the sticky side of v decides
-   * the directed modes.
+   * Boldo and Melquiond's fma: a·b = uh + ul exactly, c + uh = th + tl exactly, v = tl + ul rounded to odd, and then
+   * th + v rounded once is a·b + c correctly rounded. When v is inexact its odd last bit lies some 50 bits below
+   * th's ulp, so th + v is inexact too and its error e3 has the sign of the whole error (NX and the directed modes).
    */
   override fma64(alo: number, ahi: number, blo: number, bhi: number, clo: number, chi: number, rm: Rm,
     negProduct: boolean, negAddend: boolean): number {
@@ -728,23 +728,19 @@ export class SoftFloat extends ExactFloat {
     let v = tl + ul;
     bb = v - tl;
     const e2 = (tl - (v - bb)) + (ul - bb);
-    /** Which side of v the exact tl + ul lies on. */
-    let side = e2;
     if (e2 !== 0) {
       D[0] = v;
+      // Round to odd: an even v steps to its odd neighbour on the exact value's side.
       if ((DW[0] & 1) === 0) {
-        // Round to odd: step to the odd neighbour on the exact value's side, which puts the exact value behind us.
         stepMagnitude((e2 > 0) === (v > 0) ? 1 : -1);
         v = D[0];
-        side = -e2;
       }
     }
     const r = th + v;
     bb = r - th;
-    const e3 = (th - (r - bb)) + (v - bb);
     const mag = Math.abs(r);
     if (!(mag >= FAST_MIN64 && mag < Infinity)) return super.fma64(alo, ahi, blo, bhi, clo, chi, rm, negProduct, negAddend);
-    return this.finish64(r, e3 !== 0 ? e3 : side > 0 ? Number.MIN_VALUE : side < 0 ? -Number.MIN_VALUE : 0, rm);
+    return this.finish64(r, (th - (r - bb)) + (v - bb), rm);
   }
 
   override f32ToF64(a: number): number {
@@ -824,7 +820,8 @@ export class SoftFloat extends ExactFloat {
     const side = neg ? -dir : dir;
     D[0] = m;
     let e = (DW[1] >>> 20) - 1023;
-    // Just below a power of two, the exact value lies in the binade below (finer quantum, maybe tiny).
+    // Just below a power of two the exact value lies in the binade below. The bits come out the same either way (one
+    // below a power of two is the next float down), but at 2^-126 it decides tininess.
     if (side < 0 && (DW[1] & 0xfffff) === 0 && DW[0] === 0) e--;
     const qexp = (e > -126 ? e : -126) - 23;
     const q = m * POW2[1074 - qexp];

@@ -234,6 +234,60 @@ function tininessTuples(rnd: () => number, loc: 's' | 'd', sources: number): big
   return out;
 }
 
+/** The binary exponent of a finite nonzero double. */
+function exponentOf(x: number): number {
+  view.setFloat64(0, x);
+  const e = (view.getUint16(0) >> 4) & 0x7ff;
+  return e === 0 ? -1023 : e - 1023;
+}
+
+/**
+ * Operands whose exact result sits on, or a hair away from, a place where a careless implementation rounds twice or
+ * loses a sticky bit: a power of two minus a sliver (the exact value is in the binade below, tiny below 2^emin); an
+ * fma whose product is half an ulp of the addend give or take far less than an ulp of the product (ties broken only
+ * by the low bits); integers just off a binary32/binary64 midpoint or just below a power of two.
+ */
+function nearTieTuples(rnd: () => number, op: Op): bigint[][] {
+  const out: bigint[][] = [];
+  const loc = op.srcs[0];
+  const sign = () => (rnd() < 0.5 ? -1 : 1);
+  if (loc === 'x') {
+    const p = op.dst === 's' ? 24 : 53;
+    const top = /\.wu?$/.test(op.mnemonic) ? 32 : 64;
+    for (let n = 0; n < 16; n++) {
+      const k = top - 1 - Math.floor(rnd() * (top - p - 1));
+      const r = BigInt(Math.floor(rnd() * 5) - 2);
+      const v = n % 2 ? (1n << BigInt(k)) + (1n << BigInt(k - p)) + r : (1n << BigInt(k)) - 1n - BigInt(Math.floor(rnd() * 3));
+      out.push([BigInt.asUintN(64, rnd() < 0.3 ? -v : v)]);
+    }
+    return out;
+  }
+  const p = SHAPE[loc].frac + 1;
+  const fp = (x: number) => bitsOf(loc, x);
+  if (/^f(add|sub)\./.test(op.mnemonic)) {
+    for (let n = 0; n < 12; n++) {
+      const k = Math.floor(rnd() * 20) - 10;
+      const sliver = (1 + rnd()) * 2 ** (k - p - 1 - Math.floor(rnd() * 40));
+      out.push([fp(sign() * 2 ** k), fp(loc === 's' ? Math.fround(sign() * sliver) : sign() * sliver)]);
+    }
+  } else if (op.srcs.length === 3) {
+    for (let n = 0; n < 24; n++) {
+      const c = loc === 's' ? Math.fround((1 + rnd()) * 2 ** (Math.floor(rnd() * 20) - 10)) : (1 + rnd()) * 2 ** (Math.floor(rnd() * 20) - 10);
+      const halfUlp = 2 ** (exponentOf(c) - p);
+      const i = 1 + Math.floor(rnd() * 2 ** Math.floor(rnd() * ((p - 1) / 2)));
+      const a = 1 + i * 2 ** (1 - p), b = (1 + sign() * i * 2 ** (1 - p)) * halfUlp * (1 + Math.floor(rnd() * 2));
+      out.push([fp(sign() * a), fp(sign() * b), fp(sign() * c)]);
+    }
+    // 2^emin plus or minus a product far below its ulp: tiny (UF) only on the side below.
+    const emin = 1 - (SHAPE[loc].expMax >> 1);
+    for (let n = 0; n < 8; n++) {
+      const half = emin / 2 - 20 - Math.floor(rnd() * 20);
+      out.push([fp(sign() * (1 + rnd()) * 2 ** half), fp((1 + rnd()) * 2 ** half), fp(sign() * 2 ** emin)]);
+    }
+  }
+  return out;
+}
+
 export interface Case { op: Op; rm: Rm; v: bigint[] }
 
 export const RM_NAMES = ['rne', 'rtz', 'rdn', 'rup', 'rmm'];
@@ -245,10 +299,17 @@ export function cases(seed: number, tuplesPerOp = TUPLES_PER_OP): Case[] {
   const rnd = prng(seed);
   const out: Case[] = [];
   for (const op of ops()) {
-    // Each special combination once, the rounding modes taken in turn.
-    specialTuples(op).forEach((v, i) => out.push({ op, rm: op.rm ? (i % 5) as Rm : Rm.RNE, v }));
+    // Each special combination in every mode; for the 512 fma triples, once each with the modes taken in turn.
+    specialTuples(op).forEach((v, i) => {
+      if (!op.rm) out.push({ op, rm: Rm.RNE, v });
+      else if (op.srcs.length === 3) out.push({ op, rm: (i % 5) as Rm, v });
+      else for (let rm = Rm.RNE; rm <= Rm.RMM; rm++) out.push({ op, rm, v });
+    });
     const n = op.rm ? tuplesPerOp : tuplesPerOp + EXTRA_TUPLES_WITHOUT_RM;
-    const extra = /^(fmul|fmadd|fnmsub)\./.test(op.mnemonic) ? tininessTuples(rnd, op.srcs[0] as 's' | 'd', op.srcs.length) : [];
+    const extra = [
+      ...(/^(fmul|fmadd|fnmsub)\./.test(op.mnemonic) ? tininessTuples(rnd, op.srcs[0] as 's' | 'd', op.srcs.length) : []),
+      ...(op.rm ? nearTieTuples(rnd, op) : []),
+    ];
     for (let i = 0; i < n + extra.length; i++) {
       const v = i < n ? operands(rnd, op) : extra[i - n];
       if (op.rm) for (let rm = Rm.RNE; rm <= Rm.RMM; rm++) out.push({ op, rm, v });

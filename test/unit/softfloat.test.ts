@@ -20,27 +20,33 @@ const QNAN32 = 0x7fc00000, SNAN32 = 0x7f800001, INF32 = 0x7f800000, NINF32 = 0xf
 const MAX32 = 0x7f7fffff, NMAX32 = 0xff7fffff | 0, MINSUB32 = 0x00000001, ONE32 = 0x3f800000;
 const QNAN64 = 0x7ff8000000000000n, SNAN64 = 0x7ff0000000000001n, INF64 = 0x7ff0000000000000n;
 
-/** Runs one operation on a fresh unit and returns [result, flags]. */
-function run(op: (s: SoftFloat) => number): [number, number] {
-  const s = new SoftFloat();
-  const r = op(s);
-  return [r, s.flags];
+/**
+ * Runs one operation on a fresh SoftFloat and a fresh ExactFloat, which must agree (the known answers hold for both
+ * the fast paths and the reference); returns [result, flags].
+ */
+function run(op: (s: ExactFloat) => number): [number, number] {
+  const fast = new SoftFloat(), exact = new ExactFloat();
+  const r = op(fast), x = op(exact);
+  assert.deepEqual([hex(r), fast.flags], [hex(x), exact.flags], 'SoftFloat and ExactFloat disagree');
+  return [r, fast.flags];
 }
 
 /** Same for a 64-bit result: [bits, flags]. */
-function run64(op: (s: SoftFloat) => number): [bigint, number] {
-  const s = new SoftFloat();
-  const r = op(s);
-  return [BigInt.asUintN(64, (BigInt(s.hi) << 32n) | BigInt(r >>> 0)), s.flags];
+function run64(op: (s: ExactFloat) => number): [bigint, number] {
+  const fast = new SoftFloat(), exact = new ExactFloat();
+  const bits = (u: ExactFloat, r: number) => BigInt.asUintN(64, (BigInt(u.hi) << 32n) | BigInt(r >>> 0));
+  const r = bits(fast, op(fast)), x = bits(exact, op(exact));
+  assert.deepEqual([hex(r), fast.flags], [hex(x), exact.flags], 'SoftFloat and ExactFloat disagree');
+  return [r, fast.flags];
 }
 
-function check32(op: (s: SoftFloat) => number, bits: number, flags: number, what: string): void {
+function check32(op: (s: ExactFloat) => number, bits: number, flags: number, what: string): void {
   const [r, f] = run(op);
   assert.equal(hex(r), hex(bits), `${what}: result`);
   assert.equal(f, flags, `${what}: flags`);
 }
 
-function check64(op: (s: SoftFloat) => number, bits: bigint, flags: number, what: string): void {
+function check64(op: (s: ExactFloat) => number, bits: bigint, flags: number, what: string): void {
   const [r, f] = run64(op);
   assert.equal(hex(r), hex(bits), `${what}: result`);
   assert.equal(f, flags, `${what}: flags`);
@@ -154,6 +160,23 @@ describe('SoftFloat: known answers', () => {
     check32((s) => s.fma32(bitsOf32(2), bitsOf32(3), bitsOf32(1), RNE, false, true), bitsOf32(5), 0, 'fmsub 2×3 - 1');
     // One rounding: (1+2^-23)(1-2^-23) - 1 = -2^-46 exactly; two roundings would give 0.
     check32((s) => s.fma32(0x3f800001, 0x3f7ffffe, bitsOf32(-1), RNE, false, false), bitsOf32(-(2 ** -46)), 0, 'single rounding');
+  });
+
+  it('fma rounds once where two roundings would tie: (1+2^-27)·(1-2^-27)·2^-53 + (1+2^-52)', () => {
+    // Exactly 1 + 2^-52 + 2^-53 - 2^-107: just below the midpoint between 1 + 2^-52 and 1 + 2^-51.
+    const [alo, ahi] = d(1 + 2 ** -27), [blo, bhi] = d((1 - 2 ** -27) * 2 ** -53), [clo, chi] = d(1 + 2 ** -52);
+    const expect = { [RNE]: 0x3ff0000000000001n, [RTZ]: 0x3ff0000000000001n, [RDN]: 0x3ff0000000000001n,
+      [RUP]: 0x3ff0000000000002n, [RMM]: 0x3ff0000000000001n };
+    for (const rm of [RNE, RTZ, RDN, RUP, RMM]) {
+      check64((s) => s.fma64(alo, ahi, blo, bhi, clo, chi, rm, false, false), expect[rm], NX, `rm=${rm}`);
+    }
+  });
+
+  it('fma: 2^-126 minus a far smaller product is tiny, and raises UF, only when it rounds below 2^-126', () => {
+    const a = bitsOf32(2 ** -100), b = bitsOf32(-(2 ** -100)), c = 0x00800000;
+    check32((s) => s.fma32(a, b, c, RNE, false, false), 0x00800000, NX, 'RNE');
+    check32((s) => s.fma32(a, b, c, RTZ, false, false), 0x007fffff, NX | UF, 'RTZ');
+    check32((s) => s.fma32(a, b, c, RUP, false, false), 0x00800000, NX, 'RUP');
   });
 
   it('x - x is +0, or -0 rounding down; zero sums keep a common sign', () => {
