@@ -499,10 +499,24 @@ function f32(bits: number): number {
   return S[0];
 }
 
+/** 2^k for k in [-1074, 1023], built from bits so that every entry is exact. */
+const POW2 = new Float64Array(2098);
+for (let k = -1074; k <= 1023; k++) {
+  const pos = k + 1074;
+  DW[0] = k >= -1022 ? 0 : pos < 32 ? 1 << pos : 0;
+  DW[1] = k >= -1022 ? (k + 1023) << 20 : pos >= 32 ? 1 << (pos - 32) : 0;
+  POW2[pos] = D[0];
+}
+
+/**
+ * The double with these bits. Built arithmetically (exact: a 53-bit integer times a power of two) because writing
+ * two int32 halves and reading them back as one double stalls store-to-load forwarding, several times slower.
+ */
 function f64(lo: number, hi: number): number {
-  DW[0] = lo;
-  DW[1] = hi;
-  return D[0];
+  const e = (hi >>> 20) & 0x7ff;
+  const m = (hi & 0xfffff) * 4294967296 + (lo >>> 0);
+  const v = e === 0 ? m * POW2[0] : e === 0x7ff ? (m === 0 ? Infinity : NaN) : (m + 4503599627370496) * POW2[e - 1];
+  return hi < 0 ? -v : v;
 }
 
 function isNaN32(a: number): boolean {
@@ -559,15 +573,6 @@ const TWO32 = 4294967296;
 const SPLITTER = 134217729;
 /** Below this magnitude a binary64 fast-path result is handed to the exact path (it might be tiny). */
 const FAST_MIN64 = 2 ** -1000;
-
-/** 2^k for k in [-1074, 1023], built from bits so that every entry is exact. */
-const POW2 = new Float64Array(2098);
-for (let k = -1074; k <= 1023; k++) {
-  const pos = k + 1074;
-  DW[0] = k >= -1022 ? 0 : pos < 32 ? 1 << pos : 0;
-  DW[1] = k >= -1022 ? (k + 1023) << 20 : pos >= 32 ? 1 << (pos - 32) : 0;
-  POW2[pos] = D[0];
-}
 
 /**
  * a·b - p exactly, for p = a·b rounded (Dekker's product). Exact when neither operand is near overflow
@@ -730,10 +735,12 @@ export class SoftFloat extends ExactFloat {
     const e2 = (tl - (v - bb)) + (ul - bb);
     if (e2 !== 0) {
       D[0] = v;
-      // Round to odd: an even v steps to its odd neighbour on the exact value's side.
+      // Round to odd: an even v moves to its odd neighbour on the exact value's side (an exact addition of the
+      // neighbour's distance: one ulp, or half of one going down from a power of two).
       if ((DW[0] & 1) === 0) {
-        stepMagnitude((e2 > 0) === (v > 0) ? 1 : -1);
-        v = D[0];
+        const e = (DW[1] >>> 20) & 0x7ff;
+        const ulp = (e2 > 0) !== (v > 0) && e > 1 && (DW[1] & 0xfffff) === 0 && DW[0] === 0 ? POW2[e - 2] : POW2[e === 0 ? 0 : e - 1];
+        v += e2 > 0 ? ulp : -ulp;
       }
     }
     const r = th + v;
