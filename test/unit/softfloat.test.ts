@@ -1,7 +1,8 @@
-// SoftFloat (the F/D arithmetic core) against hand-checked answers for each IEEE/RISC-V rule, and against
-// JavaScript's own binary64 arithmetic (round-to-nearest-even) on many random and edge operands.
+// SoftFloat (the F/D arithmetic core) against hand-checked answers for each IEEE/RISC-V rule, against JavaScript's
+// own binary64 arithmetic (round-to-nearest-even), and its fast paths against the exact BigInt reference.
 import assert from 'node:assert/strict';
-import { SoftFloat, FFlag, Rm, IntKind } from '../../emulator/isa/softfloat';
+import { ExactFloat, SoftFloat, FFlag, Rm, IntKind } from '../../emulator/isa/softfloat';
+import { cases, describeCase } from '../differential/float-cases';
 import { prng } from '../differential/fuzz-program';
 
 const NX = FFlag.NX, UF = FFlag.UF, OF = FFlag.OF, DZ = FFlag.DZ, NV = FFlag.NV;
@@ -19,27 +20,33 @@ const QNAN32 = 0x7fc00000, SNAN32 = 0x7f800001, INF32 = 0x7f800000, NINF32 = 0xf
 const MAX32 = 0x7f7fffff, NMAX32 = 0xff7fffff | 0, MINSUB32 = 0x00000001, ONE32 = 0x3f800000;
 const QNAN64 = 0x7ff8000000000000n, SNAN64 = 0x7ff0000000000001n, INF64 = 0x7ff0000000000000n;
 
-/** Runs one operation on a fresh unit and returns [result, flags]. */
-function run(op: (s: SoftFloat) => number): [number, number] {
-  const s = new SoftFloat();
-  const r = op(s);
-  return [r, s.flags];
+/**
+ * Runs one operation on a fresh SoftFloat and a fresh ExactFloat, which must agree (the known answers hold for both
+ * the fast paths and the reference); returns [result, flags].
+ */
+function run(op: (s: ExactFloat) => number): [number, number] {
+  const fast = new SoftFloat(), exact = new ExactFloat();
+  const r = op(fast), x = op(exact);
+  assert.deepEqual([hex(r), fast.flags], [hex(x), exact.flags], 'SoftFloat and ExactFloat disagree');
+  return [r, fast.flags];
 }
 
 /** Same for a 64-bit result: [bits, flags]. */
-function run64(op: (s: SoftFloat) => number): [bigint, number] {
-  const s = new SoftFloat();
-  const r = op(s);
-  return [BigInt.asUintN(64, (BigInt(s.hi) << 32n) | BigInt(r >>> 0)), s.flags];
+function run64(op: (s: ExactFloat) => number): [bigint, number] {
+  const fast = new SoftFloat(), exact = new ExactFloat();
+  const bits = (u: ExactFloat, r: number) => BigInt.asUintN(64, (BigInt(u.hi) << 32n) | BigInt(r >>> 0));
+  const r = bits(fast, op(fast)), x = bits(exact, op(exact));
+  assert.deepEqual([hex(r), fast.flags], [hex(x), exact.flags], 'SoftFloat and ExactFloat disagree');
+  return [r, fast.flags];
 }
 
-function check32(op: (s: SoftFloat) => number, bits: number, flags: number, what: string): void {
+function check32(op: (s: ExactFloat) => number, bits: number, flags: number, what: string): void {
   const [r, f] = run(op);
   assert.equal(hex(r), hex(bits), `${what}: result`);
   assert.equal(f, flags, `${what}: flags`);
 }
 
-function check64(op: (s: SoftFloat) => number, bits: bigint, flags: number, what: string): void {
+function check64(op: (s: ExactFloat) => number, bits: bigint, flags: number, what: string): void {
   const [r, f] = run64(op);
   assert.equal(hex(r), hex(bits), `${what}: result`);
   assert.equal(f, flags, `${what}: flags`);
@@ -153,6 +160,23 @@ describe('SoftFloat: known answers', () => {
     check32((s) => s.fma32(bitsOf32(2), bitsOf32(3), bitsOf32(1), RNE, false, true), bitsOf32(5), 0, 'fmsub 2×3 - 1');
     // One rounding: (1+2^-23)(1-2^-23) - 1 = -2^-46 exactly; two roundings would give 0.
     check32((s) => s.fma32(0x3f800001, 0x3f7ffffe, bitsOf32(-1), RNE, false, false), bitsOf32(-(2 ** -46)), 0, 'single rounding');
+  });
+
+  it('fma rounds once where two roundings would tie: (1+2^-27)·(1-2^-27)·2^-53 + (1+2^-52)', () => {
+    // Exactly 1 + 2^-52 + 2^-53 - 2^-107: just below the midpoint between 1 + 2^-52 and 1 + 2^-51.
+    const [alo, ahi] = d(1 + 2 ** -27), [blo, bhi] = d((1 - 2 ** -27) * 2 ** -53), [clo, chi] = d(1 + 2 ** -52);
+    const expect = { [RNE]: 0x3ff0000000000001n, [RTZ]: 0x3ff0000000000001n, [RDN]: 0x3ff0000000000001n,
+      [RUP]: 0x3ff0000000000002n, [RMM]: 0x3ff0000000000001n };
+    for (const rm of [RNE, RTZ, RDN, RUP, RMM]) {
+      check64((s) => s.fma64(alo, ahi, blo, bhi, clo, chi, rm, false, false), expect[rm], NX, `rm=${rm}`);
+    }
+  });
+
+  it('fma: 2^-126 minus a far smaller product is tiny, and raises UF, only when it rounds below 2^-126', () => {
+    const a = bitsOf32(2 ** -100), b = bitsOf32(-(2 ** -100)), c = 0x00800000;
+    check32((s) => s.fma32(a, b, c, RNE, false, false), 0x00800000, NX, 'RNE');
+    check32((s) => s.fma32(a, b, c, RTZ, false, false), 0x007fffff, NX | UF, 'RTZ');
+    check32((s) => s.fma32(a, b, c, RUP, false, false), 0x00800000, NX, 'RUP');
   });
 
   it('x - x is +0, or -0 rounding down; zero sums keep a common sign', () => {
@@ -393,5 +417,78 @@ describe('SoftFloat: round-to-nearest-even agrees with JavaScript', () => {
         assert.equal(BigInt.asIntN(64, (BigInt(s.hi) << 32n) | BigInt(t >>> 0)), BigInt(Math.trunc(x)), `fcvt.l.d rtz ${x}`);
       }
     }
+  });
+});
+
+// ------------------------------------------------------------------ fast paths against the exact reference
+
+/** Runs op on both units from clean flags; returns a description when result, high half or flags differ. */
+function compareUnits(fast: SoftFloat, exact: ExactFloat, op: (u: ExactFloat) => number, what: () => string): string | undefined {
+  fast.flags = 0;
+  exact.flags = 0;
+  const r1 = op(fast), h1 = fast.hi, r2 = op(exact), h2 = exact.hi;
+  if (r1 === r2 && h1 === h2 && fast.flags === exact.flags) return undefined;
+  return `${what()}: fast ${hex(h1)}:${hex(r1)} flags ${fast.flags}, exact ${hex(h2)}:${hex(r2)} flags ${exact.flags}`;
+}
+
+describe('SoftFloat: the fast paths agree with ExactFloat', () => {
+  it('on the differential generator\'s edge, boundary and random cases, every op and mode', () => {
+    const fast = new SoftFloat(), exact = new ExactFloat();
+    const failures: string[] = [];
+    const all = cases(0xfa57, 120);
+    for (const c of all) {
+      const width = c.op.dst === 's' ? 32 : 64;
+      fast.flags = 0;
+      exact.flags = 0;
+      const a = BigInt.asUintN(width, c.op.eval(fast, c.v, c.rm)), b = BigInt.asUintN(width, c.op.eval(exact, c.v, c.rm));
+      if (a !== b || fast.flags !== exact.flags) failures.push(`${describeCase(c)}: fast ${hex(a)} flags ${fast.flags}, exact ${hex(b)} flags ${exact.flags}`);
+    }
+    assert.ok(all.length > 25_000);
+    assert.equal(failures.length, 0, `${failures.length} of ${all.length} differ:\n${failures.slice(0, 20).join('\n')}`);
+  });
+
+  it('on random operands spread over exponents, with addends that nearly cancel fma products', () => {
+    const rnd = prng(0xf3a);
+    const fast = new SoftFloat(), exact = new ExactFloat();
+    const failures: string[] = [];
+    const rand = (e: number) => (rnd() < 0.5 ? -1 : 1) * (1 + rnd() + rnd() * 2 ** -30) * 2 ** e;
+    const f32b = (x: number) => bitsOf32(Math.fround(x));
+    let checks = 0;
+    const check = (op: (u: ExactFloat) => number, what: () => string) => {
+      checks++;
+      const d = compareUnits(fast, exact, op, what);
+      if (d) failures.push(d);
+    };
+    for (let i = 0; i < 6000; i++) {
+      const rm = (i % 5) as Rm, np = rnd() < 0.5, na = rnd() < 0.5;
+      const ea = Math.floor(rnd() * 200) - 100, eb = Math.floor(rnd() * 200) - 100;
+      const x = rand(ea), y = rand(eb);
+      // Addends from far below the product's last bit to far above it; a fifth nearly cancel it.
+      const z = rnd() < 0.2 ? -x * y * (1 + (rnd() - 0.5) * 2 ** -50) : rand(ea + eb + Math.floor(rnd() * 170) - 110);
+      const [al, ah] = d(x), [bl, bh] = d(y), [cl, ch] = d(z);
+      const at = () => `${x} ${y} ${z} rm=${rm} ${np} ${na}`;
+      check((u) => u.fma64(al, ah, bl, bh, cl, ch, rm, np, na), () => `fma64 ${at()}`);
+      check((u) => u.add64(al, ah, cl, ch, rm), () => `add64 ${at()}`);
+      check((u) => u.mul64(al, ah, bl, bh, rm), () => `mul64 ${at()}`);
+      check((u) => u.div64(al, ah, bl, bh, rm), () => `div64 ${at()}`);
+      check((u) => u.sqrt64(al, ah & 0x7fffffff, rm), () => `sqrt64 ${at()}`);
+      check((u) => u.f64ToF32(al, ah, rm), () => `f64ToF32 ${at()}`);
+      const [tl, th] = d(x * 2 ** (Math.floor(rnd() * 70) - 6));
+      for (const kind of [IntKind.W, IntKind.WU, IntKind.L, IntKind.LU]) check((u) => u.f64ToInt(tl, th, kind, rm), () => `f64ToInt ${kind} ${at()}`);
+      // binary32 with exponents reaching into the subnormal range.
+      const a = f32b(rand(Math.floor(rnd() * 100) - 80)), b = f32b(rand(Math.floor(rnd() * 100) - 70)), c = f32b(rand(Math.floor(rnd() * 200) - 150));
+      const at32 = () => `${hex(a)} ${hex(b)} ${hex(c)} rm=${rm} ${np} ${na}`;
+      check((u) => u.fma32(a, b, c, rm, np, na), () => `fma32 ${at32()}`);
+      check((u) => u.add32(a, c, rm), () => `add32 ${at32()}`);
+      check((u) => u.mul32(a, b, rm), () => `mul32 ${at32()}`);
+      check((u) => u.div32(a, b, rm), () => `div32 ${at32()}`);
+      check((u) => u.sqrt32(a & 0x7fffffff, rm), () => `sqrt32 ${at32()}`);
+      const il = Math.floor(rnd() * 2 ** 32) | 0, ih = Math.floor(rnd() * 2 ** Math.floor(rnd() * 33)) | 0;
+      for (const kind of [IntKind.W, IntKind.WU, IntKind.L, IntKind.LU]) {
+        check((u) => u.intToF32(il, ih, kind, rm), () => `intToF32 ${hex(ih)}:${hex(il)} ${kind} rm=${rm}`);
+        check((u) => u.intToF64(il, ih, kind, rm), () => `intToF64 ${hex(ih)}:${hex(il)} ${kind} rm=${rm}`);
+      }
+    }
+    assert.equal(failures.length, 0, `${failures.length} of ${checks} differ:\n${failures.slice(0, 20).join('\n')}`);
   });
 });
