@@ -107,7 +107,8 @@ export class Hart implements Clock {
   constructor(readonly bus: Bus, readonly hartId: number) {
     this.ram = bus.ram;
     this.csr = new CsrFile(hartId, this);
-    this.mmu = new Mmu(this.ram, (off) => { if (this.ram.pageFlags[off >>> PAGE_SHIFT] !== 0) this.storeNotify(off, 8); });
+    this.mmu = new Mmu(this.ram, (off) => { if (this.ram.pageFlags[off >>> PAGE_SHIFT] !== 0) this.storeNotify(off, 8); },
+      (pa) => this.csr.pmp.allows(pa, 8, Access.Load, Priv.S));
     this.decoded = new Array(bus.ram.pageFlags.length).fill(undefined);
   }
 
