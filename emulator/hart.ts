@@ -308,7 +308,8 @@ export class Hart implements Clock {
   /**
    * Takes the highest-priority interrupt that is pending, enabled in mie and enabled for the current mode:
    * M-level ones unless in M-mode with MIE clear; delegated (S-level) ones below S, or in S with SIE set.
-   * Priority: MEI, MSI, MTI, SEI, SSI, STI. Returns true when one was taken; pc is then the handler.
+   * Interrupts to M-mode go before any to S-mode (privileged spec 1.12, 3.1.9); within a mode the priority is
+   * MEI, MSI, MTI, SEI, SSI, STI. Returns true when one was taken; pc is then the handler.
    */
   takeInterrupt(): boolean {
     const c = this.csr;
@@ -317,7 +318,8 @@ export class Hart implements Clock {
     const s = c.lo[CSR.mstatus], deleg = c.lo[CSR.mideleg];
     const mEnabled = this.priv < Priv.M || ((s >>> 3) & 1) === 1;
     const sEnabled = this.priv < Priv.S || (this.priv === Priv.S && ((s >>> 1) & 1) === 1);
-    const ready = (pending & ~deleg & (mEnabled ? -1 : 0)) | (pending & deleg & (sEnabled ? -1 : 0));
+    const toM = pending & ~deleg & (mEnabled ? -1 : 0);
+    const ready = toM !== 0 ? toM : pending & deleg & (sEnabled ? -1 : 0);
     if (ready === 0) return false;
     const cause = [11, 3, 7, 9, 1, 5].find((b) => (ready >>> b) & 1)!;
     this.pc = this.trapAt(cause, true, this.pc % TWO32 | 0, Math.floor(this.pc / TWO32) | 0, 0, 0);
