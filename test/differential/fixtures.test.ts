@@ -25,6 +25,9 @@ const LINE_DEVIATIONS: Record<string, { line: string; ringside: string; reason: 
 const PTE_ACCESS_FAULT = 'a page-table walk that reads a PTE where there is no memory (a PMA violation) raises an ' +
   'access fault for the original access type (privileged spec 1.12, 4.3.2 step 2); QEMU 7.2 raises a page fault';
 
+const INTERRUPT_PRIORITY = 'simultaneous interrupts are taken in the order MEI, MSI, MTI, SEI, SSI, STI (privileged ' +
+  'spec 1.12, 3.1.9; SEI, SSI, STI in S-mode, 4.1.3); without AIA, QEMU 7.2 takes the lowest-numbered one first';
+
 const TEXT_DEVIATIONS: Record<string, { qemu: string; ringside: string; reason: string }[]> = {
   'pagefault-perms': [{
     qemu: ' amo=0d', ringside: ' amo=0f',
@@ -36,6 +39,10 @@ const TEXT_DEVIATIONS: Record<string, { qemu: string; ringside: string; reason: 
     reason: 'an AMO on a read-only page takes a store/AMO page fault at the permission check, before any A/D ' +
       'update (privileged spec 1.12, 4.3.2 steps 5 and 7); QEMU 7.2 first translates it as a load, which sets A',
   }],
+  'interrupts-s': [
+    { qemu: 'order: M i1, M i3, M i5, M i7, M i9 ', ringside: 'order: M i3, M i7, M i9, M i1, M i5 ', reason: INTERRUPT_PRIORITY },
+    { qemu: 'order: S i1, S i5, S i9 ', ringside: 'order: S i9, S i1, S i5 ', reason: INTERRUPT_PRIORITY },
+  ],
   'pte-format': ['l0 table outside memory', 'l1 table outside memory'].map((what) => ({
     qemu: `${what}: ld=0d st=0f x=0c`, ringside: `${what}: ld=05 st=07 x=01`, reason: PTE_ACCESS_FAULT,
   })).concat(['root table outside memory (MPRV)', 'root table at 0 (MPRV)'].map((what) => ({
