@@ -108,7 +108,7 @@ export class Mmu {
       const pteLo = this.read32(off), pteHi = this.read32(off + 4);
       if ((pteLo & PTE_V) === 0 || ((pteLo & PTE_R) === 0 && (pteLo & PTE_W) !== 0)) return this.fail(access);
       if ((pteHi >>> 22) !== 0) return this.fail(access); // reserved bits 63:54 (no Svpbmt or Svnapot here)
-      const ppn = (pteHi & 0x3fffff) * 1048576 + (pteLo >>> 10); // PPN: bits 53:10
+      const ppn = (pteHi & 0x3fffff) * 4194304 + (pteLo >>> 10); // PPN: PTE bits 53:10 (bits 21:0 of it are in pteLo)
       if ((pteLo & (PTE_R | PTE_X)) === 0) {
         if ((pteLo & (PTE_A | PTE_D | PTE_U)) !== 0) return this.fail(access); // non-leaf: A, D, U are reserved
         table = ppn;

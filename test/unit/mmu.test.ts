@@ -44,6 +44,16 @@ describe('MMU', () => {
     assert.equal(mmu.translate(0x4000_0000, 0, Access.Load, { ...ctx, sum: true }).pa, BASE + 0x8000);
   });
 
+  it('takes PPN bits 53:32 from the high word of the PTE (a leaf at physical 2^39)', () => {
+    const ram2 = new Ram(BASE, 1 << 20);
+    const w32 = (off: number, v: number) => ram2.writeBytes(off, Uint8Array.of(v & 255, (v >>> 8) & 255, (v >>> 16) & 255, v >>> 24));
+    w32(0x1000 + 8 * 1, ptr(BASE + 0x2000)); w32(0x1004 + 8 * 1, 0);
+    w32(0x2000, ptr(BASE + 0x3000)); w32(0x2004, 0);
+    w32(0x3000, 0b1100_0011); w32(0x3004, 1 << 5); // V R A D, PPN = 2^27: PTE bit 37
+    const w = new Mmu(ram2, () => {}).translate(0x4000_0123, 0, Access.Load, ctx);
+    assert.equal(w.pa, 2 ** 39 + 0x123);
+  });
+
   it('a PTE read that PMP denies is an access fault of the original access type', () => {
     const denied = BASE + 0x2000; // the level-1 table
     const guarded = new Mmu(ram, () => {}, (pa) => pa < denied || pa >= denied + 4096);
