@@ -43,6 +43,11 @@ const TEXT_DEVIATIONS: Record<string, { qemu: string; ringside: string; reason: 
     { qemu: 'order: M i1, M i3, M i5, M i7, M i9 ', ringside: 'order: M i3, M i7, M i9, M i1, M i5 ', reason: INTERRUPT_PRIORITY },
     { qemu: 'order: S i1, S i5, S i9 ', ringside: 'order: S i9, S i1, S i5 ', reason: INTERRUPT_PRIORITY },
   ],
+  'pmp-perms': [{
+    qemu: ' amo=05', ringside: ' amo=07',
+    reason: 'an AMO that PMP denies raises exception code 7, "store/AMO access fault" (privileged spec 1.12, table 3.6; ' +
+      'code 5 is for loads only); QEMU 7.2 reports a load access fault, as in amo-traps.S',
+  }],
   'pte-format': ['l0 table outside memory', 'l1 table outside memory'].map((what) => ({
     qemu: `${what}: ld=0d st=0f x=0c`, ringside: `${what}: ld=05 st=07 x=01`, reason: PTE_ACCESS_FAULT,
   })).concat(['root table outside memory (MPRV)', 'root table at 0 (MPRV)'].map((what) => ({
