@@ -80,6 +80,11 @@ export class Hart implements Clock {
   readonly events = new Emitter<HartEvents>();
   /** Predecoded instruction slots per RAM page, created on first fetch. */
   readonly decoded: (Int32Array | undefined)[];
+  /**
+   * RAM pages whose last slot holds a 4-byte instruction that straddles into the next virtual page, with the RAM
+   * offset its second half came from: the slot is dropped when translations change or that halfword is written.
+   */
+  private readonly straddlers = new Map<number, number>();
   /** Called for stores into pages flagged Watch; returns true to stop the machine. */
   onWatchedStore: (pa: number, bytes: number) => boolean = () => false;
   /**
@@ -221,6 +226,16 @@ export class Hart implements Clock {
     this.paging = paging;
     this.translationEpoch++;
     this.tlb.flush();
+    if (this.straddlers.size !== 0) {
+      for (const p of this.straddlers.keys()) this.dropStraddler(p);
+      this.straddlers.clear();
+    }
+  }
+
+  /** Forgets the decoded instruction in the last slot of RAM page p (it straddles into the next page). */
+  private dropStraddler(p: number): void {
+    const page = this.decoded[p];
+    if (page) page[2047 * SLOT_WORDS] = OP_UNDECODED;
   }
 
   /**
@@ -477,12 +492,16 @@ export class Hart implements Clock {
       const s = ((a & 4095) >>> 1) * SLOT_WORDS;
       if (page && page[s] !== OP_UNDECODED) { page[s] = OP_UNDECODED; hit = true; }
     }
+    for (const [p, second] of this.straddlers) {
+      if (second < off + bytes && second + 2 > off) { this.dropStraddler(p); this.straddlers.delete(p); hit = true; }
+    }
     // Translated blocks are compiled from RAM, not from the decoded slots: they are dropped on their own terms.
     return this.onCodeChange(off, bytes) || hit;
   }
 
   fenceI(): void {
     for (const page of this.decoded) if (page) page.fill(0);
+    this.straddlers.clear();
     this.onCodeChange(-1, 0);
   }
 
@@ -574,8 +593,9 @@ export class Hart implements Clock {
         const pa = this.fetchAddress(pc + 2);
         if (pa < 0) return false;
         if (!ram.contains(pa, 2)) return this.fault(Cause.fetchAccess, (pc + 2) % TWO32 | 0, Math.floor((pc + 2) / TWO32) | 0);
-        this.fetchPage(pa); // flag that page as code, so stores to it invalidate this slot
+        this.fetchPage(pa); // flag that page as code, so that stores to it reach invalidate()
         next = pa - ram.base;
+        this.straddlers.set(off >>> PAGE_SHIFT, next);
       }
       raw |= (ram.read8(next) << 16) | (ram.read8(next + 1) << 24);
     }
