@@ -396,16 +396,22 @@ export class Hart implements Clock {
    */
   private ramBytes(lo: number, hi: number, bytes: number, access: Access, pa: number): { offsets: number[] | undefined; pa: number } {
     const split = 4096 - (lo & 4095);
+    // The second page's address; lo may arrive signed, and the carry into hi needs it unsigned.
+    const next = (lo >>> 0) + split, nextLo = next | 0, nextHi = (hi + (next >= TWO32 ? 1 : 0)) | 0;
     let pa2 = pa + split;
     if (split < bytes && !(access === Access.Fetch ? this.fetchBare : this.dataBare)) {
-      const next = lo + split;
-      pa2 = this.translate(next | 0, (hi + (next >= TWO32 ? 1 : 0)) | 0, access, bytes - split);
+      pa2 = this.translate(nextLo, nextHi, access, bytes - split);
       if (pa2 < 0) return { offsets: undefined, pa: -1 };
     }
     const offsets: number[] = [];
     for (let i = 0; i < bytes; i++) {
       const a = i < split ? pa + i : pa2 + (i - split);
-      if (!this.ram.contains(a, 1)) return { offsets: undefined, pa };
+      if (!this.ram.contains(a, 1)) {
+        if (i < split) return { offsets: undefined, pa };
+        // The part on the second page has no memory: mtval names "the portion of the access that caused the fault".
+        this.fault(ACCESS_FAULT[access], nextLo, nextHi);
+        return { offsets: undefined, pa: -1 };
+      }
       offsets.push(a - this.ram.base);
     }
     return { offsets, pa };
