@@ -81,10 +81,11 @@ export class Hart implements Clock {
   /** Predecoded instruction slots per RAM page, created on first fetch. */
   readonly decoded: (Int32Array | undefined)[];
   /**
-   * RAM pages whose last slot holds a 4-byte instruction that straddles into the next virtual page, with the RAM
-   * offset its second half came from: the slot is dropped when translations change or that halfword is written.
+   * RAM pages whose last slot holds a 4-byte instruction that straddles into the next virtual page: the RAM offset
+   * its second half came from and the virtual page it was fetched through. The slot is dropped when translations
+   * change, when that halfword is written, and when the page is entered through another virtual page.
    */
-  private readonly straddlers = new Map<number, number>();
+  private readonly straddlers = new Map<number, { second: number; vpage: number }>();
   /** Called for stores into pages flagged Watch; returns true to stop the machine. */
   onWatchedStore: (pa: number, bytes: number) => boolean = () => false;
   /**
@@ -300,7 +301,13 @@ export class Hart implements Clock {
     if (this.fetchBare) return pc;
     const lo = pc % TWO32 | 0, hi = Math.floor(pc / TWO32) | 0;
     const off = this.tlb.fetch(lo, hi);
-    return off >= 0 ? this.ram.base + off : this.translate(lo, hi, Access.Fetch);
+    const pa = off >= 0 ? this.ram.base + off : this.translate(lo, hi, Access.Fetch);
+    if (this.straddlers.size !== 0 && this.ram.contains(pa, 1)) {
+      // The same RAM page through another virtual page may be followed by another page: decode its last slot anew.
+      const p = (pa - this.ram.base) >>> PAGE_SHIFT, s = this.straddlers.get(p);
+      if (s && s.vpage !== Math.floor(pc / 4096)) { this.dropStraddler(p); this.straddlers.delete(p); }
+    }
+    return pa;
   }
 
   private setPriv(p: Priv): void {
@@ -498,7 +505,7 @@ export class Hart implements Clock {
       const s = ((a & 4095) >>> 1) * SLOT_WORDS;
       if (page && page[s] !== OP_UNDECODED) { page[s] = OP_UNDECODED; hit = true; }
     }
-    for (const [p, second] of this.straddlers) {
+    for (const [p, { second }] of this.straddlers) {
       if (second < off + bytes && second + 2 > off) { this.dropStraddler(p); this.straddlers.delete(p); hit = true; }
     }
     // Translated blocks are compiled from RAM, not from the decoded slots: they are dropped on their own terms.
@@ -601,7 +608,7 @@ export class Hart implements Clock {
         if (!ram.contains(pa, 2)) return this.fault(Cause.fetchAccess, (pc + 2) % TWO32 | 0, Math.floor((pc + 2) / TWO32) | 0);
         this.fetchPage(pa); // flag that page as code, so that stores to it reach invalidate()
         next = pa - ram.base;
-        this.straddlers.set(off >>> PAGE_SHIFT, next);
+        this.straddlers.set(off >>> PAGE_SHIFT, { second: next, vpage: Math.floor(pc / 4096) });
       }
       raw |= (ram.read8(next) << 16) | (ram.read8(next + 1) << 24);
     }
