@@ -88,6 +88,12 @@ export class Hart implements Clock {
   readonly events = new Emitter<HartEvents>();
   /** Predecoded instruction slots per RAM page, created on first fetch. */
   readonly decoded: (Int32Array | undefined)[];
+  /**
+   * RAM pages whose last slot holds a 4-byte instruction that straddles into the next virtual page: the RAM offset
+   * its second half came from and the virtual page it was fetched through. The slot is dropped when translations
+   * change, when that halfword is written, and when the page is entered through another virtual page.
+   */
+  private readonly straddlers = new Map<number, { second: number; vpage: number }>();
   /** Called for stores into pages flagged Watch; returns true to stop the machine. */
   onWatchedStore: (pa: number, bytes: number) => boolean = () => false;
   /**
@@ -120,7 +126,8 @@ export class Hart implements Clock {
   constructor(readonly bus: Bus, readonly hartId: number) {
     this.ram = bus.ram;
     this.csr = new CsrFile(hartId, this);
-    this.mmu = new Mmu(this.ram, (off) => { if (this.ram.pageFlags[off >>> PAGE_SHIFT] !== 0) this.storeNotify(off, 8); });
+    this.mmu = new Mmu(this.ram, (off) => { if (this.ram.pageFlags[off >>> PAGE_SHIFT] !== 0) this.storeNotify(off, 8); },
+      (pa) => this.csr.pmp.allows(pa, 8, Access.Load, Priv.S));
     this.decoded = new Array(bus.ram.pageFlags.length).fill(undefined);
   }
 
@@ -234,6 +241,16 @@ export class Hart implements Clock {
     this.paging = paging;
     this.translationEpoch++;
     this.tlb.flush();
+    if (this.straddlers.size !== 0) {
+      for (const p of this.straddlers.keys()) this.dropStraddler(p);
+      this.straddlers.clear();
+    }
+  }
+
+  /** Forgets the decoded instruction in the last slot of RAM page p (it straddles into the next page). */
+  private dropStraddler(p: number): void {
+    const page = this.decoded[p];
+    if (page) page[2047 * SLOT_WORDS] = OP_UNDECODED;
   }
 
   /**
@@ -298,7 +315,13 @@ export class Hart implements Clock {
     if (this.fetchBare) return pc;
     const lo = pc % TWO32 | 0, hi = Math.floor(pc / TWO32) | 0;
     const off = this.tlb.fetch(lo, hi);
-    return off >= 0 ? this.ram.base + off : this.translate(lo, hi, Access.Fetch);
+    const pa = off >= 0 ? this.ram.base + off : this.translate(lo, hi, Access.Fetch);
+    if (this.straddlers.size !== 0 && this.ram.contains(pa, 1)) {
+      // The same RAM page through another virtual page may be followed by another page: decode its last slot anew.
+      const p = (pa - this.ram.base) >>> PAGE_SHIFT, s = this.straddlers.get(p);
+      if (s && s.vpage !== Math.floor(pc / 4096)) { this.dropStraddler(p); this.straddlers.delete(p); }
+    }
+    return pa;
   }
 
   /**
@@ -326,7 +349,8 @@ export class Hart implements Clock {
   /**
    * Takes the highest-priority interrupt that is pending, enabled in mie and enabled for the current mode:
    * M-level ones unless in M-mode with MIE clear; delegated (S-level) ones below S, or in S with SIE set.
-   * Priority: MEI, MSI, MTI, SEI, SSI, STI. Returns true when one was taken; pc is then the handler.
+   * Interrupts to M-mode go before any to S-mode (privileged spec 1.12, 3.1.9); within a mode the priority is
+   * MEI, MSI, MTI, SEI, SSI, STI. Returns true when one was taken; pc is then the handler.
    */
   takeInterrupt(): boolean {
     const c = this.csr;
@@ -335,7 +359,8 @@ export class Hart implements Clock {
     const s = c.lo[CSR.mstatus], deleg = c.lo[CSR.mideleg];
     const mEnabled = this.priv < Priv.M || ((s >>> 3) & 1) === 1;
     const sEnabled = this.priv < Priv.S || (this.priv === Priv.S && ((s >>> 1) & 1) === 1);
-    const ready = (pending & ~deleg & (mEnabled ? -1 : 0)) | (pending & deleg & (sEnabled ? -1 : 0));
+    const toM = pending & ~deleg & (mEnabled ? -1 : 0);
+    const ready = toM !== 0 ? toM : pending & deleg & (sEnabled ? -1 : 0);
     if (ready === 0) return false;
     const cause = [11, 3, 7, 9, 1, 5].find((b) => (ready >>> b) & 1)!;
     this.pc = this.trapAt(cause, true, this.pc % TWO32 | 0, Math.floor(this.pc / TWO32) | 0, 0, 0);
@@ -397,16 +422,22 @@ export class Hart implements Clock {
    */
   private ramBytes(lo: number, hi: number, bytes: number, access: Access, pa: number): { offsets: number[] | undefined; pa: number } {
     const split = 4096 - (lo & 4095);
+    // The second page's address; lo may arrive signed, and the carry into hi needs it unsigned.
+    const next = (lo >>> 0) + split, nextLo = next | 0, nextHi = (hi + (next >= TWO32 ? 1 : 0)) | 0;
     let pa2 = pa + split;
     if (split < bytes && !(access === Access.Fetch ? this.fetchBare : this.dataBare)) {
-      const next = lo + split;
-      pa2 = this.translate(next | 0, (hi + (next >= TWO32 ? 1 : 0)) | 0, access, bytes - split);
+      pa2 = this.translate(nextLo, nextHi, access, bytes - split);
       if (pa2 < 0) return { offsets: undefined, pa: -1 };
     }
     const offsets: number[] = [];
     for (let i = 0; i < bytes; i++) {
       const a = i < split ? pa + i : pa2 + (i - split);
-      if (!this.ram.contains(a, 1)) return { offsets: undefined, pa };
+      if (!this.ram.contains(a, 1)) {
+        if (i < split) return { offsets: undefined, pa };
+        // The part on the second page has no memory: mtval names "the portion of the access that caused the fault".
+        this.fault(ACCESS_FAULT[access], nextLo, nextHi);
+        return { offsets: undefined, pa: -1 };
+      }
       offsets.push(a - this.ram.base);
     }
     return { offsets, pa };
@@ -493,12 +524,16 @@ export class Hart implements Clock {
       const s = ((a & 4095) >>> 1) * SLOT_WORDS;
       if (page && page[s] !== OP_UNDECODED) { page[s] = OP_UNDECODED; hit = true; }
     }
+    for (const [p, { second }] of this.straddlers) {
+      if (second < off + bytes && second + 2 > off) { this.dropStraddler(p); this.straddlers.delete(p); hit = true; }
+    }
     // Translated blocks are compiled from RAM, not from the decoded slots: they are dropped on their own terms.
     return this.onCodeChange(off, bytes) || hit;
   }
 
   fenceI(): void {
     for (const page of this.decoded) if (page) page.fill(0);
+    this.straddlers.clear();
     this.onCodeChange(-1, 0);
   }
 
@@ -590,8 +625,9 @@ export class Hart implements Clock {
         const pa = this.fetchAddress(pc + 2);
         if (pa < 0) return false;
         if (!ram.contains(pa, 2)) return this.fault(Cause.fetchAccess, (pc + 2) % TWO32 | 0, Math.floor((pc + 2) / TWO32) | 0);
-        this.fetchPage(pa); // flag that page as code, so stores to it invalidate this slot
+        this.fetchPage(pa); // flag that page as code, so that stores to it reach invalidate()
         next = pa - ram.base;
+        this.straddlers.set(off >>> PAGE_SHIFT, { second: next, vpage: Math.floor(pc / 4096) });
       }
       raw |= (ram.read8(next) << 16) | (ram.read8(next + 1) << 24);
     }

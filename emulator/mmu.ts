@@ -74,7 +74,14 @@ export interface TranslationContext {
 export class Mmu {
   private readonly result: Walk = { pa: -1, cause: 0 };
 
-  constructor(private readonly ram: Ram, private readonly onPteWrite: (off: number) => void) {}
+  /**
+   * @param pteReadable PMP's verdict on reading the 8-byte PTE at a physical address: the walk's own accesses
+   *   are checked as S-mode reads (privileged spec 1.12, 3.7.2), and a denied one is an access fault.
+   */
+  constructor(
+    private readonly ram: Ram, private readonly onPteWrite: (off: number) => void,
+    private readonly pteReadable: (pa: number) => boolean = () => true,
+  ) {}
 
   /**
    * Translates the virtual address (lo, hi) for one access. Returns the shared result object
@@ -97,11 +104,11 @@ export class Mmu {
       const vpn = Math.floor(vpnAll / 2 ** (9 * level)) % 512;
       const pteAddr = table * 4096 + vpn * 8;
       const off = pteAddr - this.ram.base;
-      if (!(off >= 0 && off + 8 <= this.ram.size)) { r.pa = -1; r.cause = ACCESS_FAULT[access]; return r; }
+      if (!(off >= 0 && off + 8 <= this.ram.size) || !this.pteReadable(pteAddr)) { r.pa = -1; r.cause = ACCESS_FAULT[access]; return r; }
       const pteLo = this.read32(off), pteHi = this.read32(off + 4);
       if ((pteLo & PTE_V) === 0 || ((pteLo & PTE_R) === 0 && (pteLo & PTE_W) !== 0)) return this.fail(access);
       if ((pteHi >>> 22) !== 0) return this.fail(access); // reserved bits 63:54 (no Svpbmt or Svnapot here)
-      const ppn = (pteHi & 0x3fffff) * 1048576 + (pteLo >>> 10); // PPN: bits 53:10
+      const ppn = (pteHi & 0x3fffff) * 4194304 + (pteLo >>> 10); // PPN: PTE bits 53:10 (bits 21:0 of it are in pteLo)
       if ((pteLo & (PTE_R | PTE_X)) === 0) {
         if ((pteLo & (PTE_A | PTE_D | PTE_U)) !== 0) return this.fail(access); // non-leaf: A, D, U are reserved
         table = ppn;

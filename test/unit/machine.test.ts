@@ -111,6 +111,20 @@ describe('machine', () => {
     for (const s of seen) assert.deepEqual(s, seen[0]);
   });
 
+  it('an interrupt destined for M-mode goes before one destined for S-mode, whatever their causes', () => {
+    // In S-mode with SIE=1: SEI (delegated, to S) and SSI (not delegated, to M) are both pending and enabled.
+    const m = boot([J('jal', 0, 0)]);
+    const h = m.hart, c = h.csr;
+    c.set(0x303, 1n << 9n);                 // mideleg: SEI
+    c.set(0x304, (1n << 9n) | (1n << 1n));  // mie: SEIE, SSIE
+    c.set(0x344, (1n << 9n) | (1n << 1n));  // mip: SEIP, SSIP
+    c.set(0x300, 1n << 1n);                 // mstatus.SIE
+    h.priv = 1;
+    assert.equal(h.takeInterrupt(), true);
+    assert.equal(h.priv, 3, 'taken in M-mode');
+    assert.equal(BigInt.asUintN(64, c.get(0x342)), (1n << 63n) | 1n, 'mcause: supervisor software interrupt');
+  });
+
   it('wfi with an armed timer sleeps until it fires, without retiring instructions', () => {
     const words = [
       U('lui', T1, 0x2004), I('addi', T0, 0, 1000), S('sd', T0, T1, 0),                  // mtimecmp = 1000 ticks

@@ -1,5 +1,5 @@
 // Page-table walks: a probe (for tracers and debuggers) translates without touching A/D bits; a real
-// access sets them. Sv39 with one 4 KiB mapping built by hand.
+// access sets them; PMP checks the walk's own reads. Sv39 with one 4 KiB mapping built by hand.
 import assert from 'node:assert/strict';
 import { Ram } from '../../emulator/memory/ram';
 import { Access, Mmu, type TranslationContext } from '../../emulator/mmu';
@@ -42,6 +42,25 @@ describe('MMU', () => {
     put(0x3000, (((BASE + 0x8000) / 4096) * 1024) | 0b1101_0011); // V R U A D
     assert.equal(mmu.translate(0x4000_0000, 0, Access.Load, ctx).cause, 13);
     assert.equal(mmu.translate(0x4000_0000, 0, Access.Load, { ...ctx, sum: true }).pa, BASE + 0x8000);
+  });
+
+  it('takes PPN bits 53:32 from the high word of the PTE (a leaf at physical 2^39)', () => {
+    const ram2 = new Ram(BASE, 1 << 20);
+    const w32 = (off: number, v: number) => ram2.writeBytes(off, Uint8Array.of(v & 255, (v >>> 8) & 255, (v >>> 16) & 255, v >>> 24));
+    w32(0x1000 + 8 * 1, ptr(BASE + 0x2000)); w32(0x1004 + 8 * 1, 0);
+    w32(0x2000, ptr(BASE + 0x3000)); w32(0x2004, 0);
+    w32(0x3000, 0b1100_0011); w32(0x3004, 1 << 5); // V R A D, PPN = 2^27: PTE bit 37
+    const w = new Mmu(ram2, () => {}).translate(0x4000_0123, 0, Access.Load, ctx);
+    assert.equal(w.pa, 2 ** 39 + 0x123);
+  });
+
+  it('a PTE read that PMP denies is an access fault of the original access type', () => {
+    const denied = BASE + 0x2000; // the level-1 table
+    const guarded = new Mmu(ram, () => {}, (pa) => pa < denied || pa >= denied + 4096);
+    const sum = { ...ctx, sum: true };
+    assert.equal(guarded.translate(0x4000_0000, 0, Access.Load, sum).cause, 5);
+    assert.equal(guarded.translate(0x4000_0000, 0, Access.Store, sum).cause, 7);
+    assert.equal(guarded.translate(0x4000_0000, 0, Access.Fetch, sum).cause, 1);
   });
 });
 
