@@ -71,6 +71,11 @@ function needValue(flag: string, v: string | undefined): string {
   return v;
 }
 
+function driveFile(flag: string, v: string | undefined): string {
+  if (v === undefined || v.startsWith('-')) throw new UsageError(`${flag} needs a disk image file${v === undefined ? '' : `, got the option '${v}'`}`);
+  return v;
+}
+
 function parseCount(flag: string, v: string | undefined): number {
   if (v === undefined || !/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`${flag} needs a positive whole number, got '${v ?? ''}'`);
   return Number(v);
@@ -105,8 +110,7 @@ export function parseRunArgs(args: string[]): RunOptions {
       case '--initrd': o.initrd = needValue(a, args[++i]); break;
       case '--append': o.append = needValue(a, args[++i]); break;
       case '--dump-dtb': o.dumpDtb = needValue(a, args[++i]); break;
-      case '--drive': o.drives.push({ file: needValue(a, args[++i]), readOnly: false }); break;
-      case '--drive-readonly': o.drives.push({ file: needValue(a, args[++i]), readOnly: true }); break;
+      case '--drive': case '--drive-readonly': o.drives.push({ file: driveFile(a, args[++i]), readOnly: a === '--drive-readonly' }); break;
       case '--engine': {
         const e = args[++i];
         if (e !== 'translator' && e !== 'interpreter') throw new UsageError(`--engine takes 'translator' or 'interpreter', got '${e ?? ''}'`);
