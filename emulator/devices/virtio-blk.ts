@@ -10,7 +10,7 @@ export const VIRTIO_BLK_F_FLUSH = 1n << 9n;
 export const enum BlkType { In = 0, Out = 1, Flush = 4, GetId = 8 }
 export const enum BlkStatus { Ok = 0, IoErr = 1, Unsupp = 2 }
 
-/** The ID a GET_ID request returns is at most 20 bytes, NUL-padded (§5.2.6). */
+/** The ID a GET_ID request returns is at most 20 bytes, NUL-terminated when shorter (§5.2.6). */
 const ID_BYTES = 20;
 /** struct virtio_blk_outhdr: type, reserved, sector. */
 const HEADER = 16;
@@ -55,7 +55,9 @@ export class VirtioBlk implements VirtioDevice {
   constructor(readonly backend: BlockBackend, options: VirtioBlkOptions = {}) {
     this.features = VIRTIO_BLK_F_FLUSH | (backend.readOnly ? VIRTIO_BLK_F_RO : 0n);
     new DataView(this.config.buffer).setBigUint64(0, BigInt(Math.floor(backend.size / SECTOR)), true); // capacity
-    this.id = new TextEncoder().encode(options.serial ?? '').subarray(0, ID_BYTES);
+    // As QEMU: the serial and its NUL, cut at 20 bytes (and the bytes after the NUL left alone).
+    const serial = new TextEncoder().encode(options.serial ?? '').subarray(0, ID_BYTES);
+    this.id = serial.length < ID_BYTES ? Uint8Array.of(...serial, 0) : serial;
   }
 
   reset(): void { /* requests complete at once: nothing is in flight */ }
@@ -69,7 +71,10 @@ export class VirtioBlk implements VirtioDevice {
       }
       const { status, data } = this.execute(chain);
       chain.write(chain.inLength - 1, Uint8Array.of(status));
-      queue.push(chain, data + 1);
+      // The used length promises that many bytes were written from the start of the writable part (§2.6.8.2):
+      // everything when the data filled it up to the status byte, else only the data. (QEMU always reports the
+      // whole writable size, even for requests that failed without writing their data.)
+      queue.push(chain, data === chain.inLength - 1 ? chain.inLength : data);
     }
   }
 
@@ -98,8 +103,7 @@ export class VirtioBlk implements VirtioDevice {
           if (!this.backend.readOnly) this.backend.flush();
           return { status: BlkStatus.Ok, data: 0 };
         case BlkType.GetId: {
-          const id = new Uint8Array(Math.min(ID_BYTES, dataIn));
-          id.set(this.id.subarray(0, id.length));
+          const id = this.id.subarray(0, dataIn);
           chain.write(0, id);
           return { status: BlkStatus.Ok, data: id.length };
         }

@@ -332,14 +332,12 @@ export class VirtioMmio implements MmioDevice {
 
   read(offset: number, size: 1 | 2 | 4): number {
     if (offset >= CONFIG) return this.readConfig(offset - CONFIG, size);
+    if (!this.device) return this.readEmpty(offset, size);
     if (size !== 4) return 0; // as QEMU: registers are 32-bit only
     switch (offset) {
       case Reg.MagicValue: return MAGIC;
       case Reg.Version: return VERSION;
       case Reg.VendorId: return VIRTIO_VENDOR_QEMU;
-    }
-    if (!this.device) return 0;
-    switch (offset) {
       case Reg.DeviceId: return this.device.deviceId;
       case Reg.DeviceFeatures: return this.deviceFeaturesSel > 1 ? 0 : Number((this.offeredFeatures >> BigInt(32 * this.deviceFeaturesSel)) & 0xffffffffn) | 0;
       case Reg.QueueNumMax: return this.queue ? QUEUE_NUM_MAX : 0;
@@ -351,6 +349,15 @@ export class VirtioMmio implements MmioDevice {
       case Reg.ConfigGeneration: return this.configGeneration;
       default: return 0;
     }
+  }
+
+  /**
+   * An empty slot answers only what tells a driver to leave it alone (QEMU's behaviour, not the spec's). QEMU does
+   * not check the access size here, so a byte read of MagicValue gives its low byte (0x76) there too.
+   */
+  private readEmpty(offset: number, size: 1 | 2 | 4): number {
+    const v = offset === Reg.MagicValue ? MAGIC : offset === Reg.Version ? VERSION : offset === Reg.VendorId ? VIRTIO_VENDOR_QEMU : 0;
+    return size === 4 ? v : v & ((1 << (8 * size)) - 1);
   }
 
   /** As QEMU: an access reaching past the configuration space reads all ones. */

@@ -152,6 +152,7 @@ describe('virtio-mmio transport', () => {
     for (let slot = 0; slot < 7; slot++) {
       const e = d.m.virtio[slot];
       assert.deepEqual([0x00, 0x04, 0x08, 0x0c, 0x34, 0x100].map((r) => e.read(r, 4) >>> 0), [0x74726976, 2, 0, 0x554d4551, 0, 0]);
+      assert.equal(e.read(Reg.MagicValue, 1), 0x76, 'QEMU does not check the size of reads of an empty slot');
       e.write(Reg.Status, 4, 0xf);
       assert.equal(e.read(Reg.Status, 4), 0, 'writes to an empty slot are ignored');
     }
@@ -225,17 +226,20 @@ describe('virtio-blk requests', () => {
     assert.equal(flushes, 1);
   });
 
-  it('answers GET_ID with the serial, NUL-padded to 20 bytes', () => {
-    const d = new Driver(machine(undefined, {}, 'ringside-disk')).start();
-    d.fill(BUFS + 0x1000, new Uint8Array(20).fill(0xff));
-    assert.deepEqual(d.blk(T_GET_ID, 0, [{ addr: BUFS + 0x1000, len: 20, write: true }]), { status: S_OK, len: 21 });
-    assert.equal(Buffer.from(d.bytes(BUFS + 0x1000, 20)).toString('latin1'), 'ringside-disk\0\0\0\0\0\0\0');
+  it('answers GET_ID with the serial and its NUL, at most 20 bytes, as QEMU', () => {
+    for (const [serial, id, len] of [['ringside-disk', 'ringside-disk\0\xff\xff\xff\xff\xff\xff', 14], ['', '\0' + '\xff'.repeat(19), 1],
+      ['a-serial-of-exactly-20-bytes', 'a-serial-of-exactly-', 21]] as const) {
+      const d = new Driver(machine(undefined, {}, serial)).start();
+      d.fill(BUFS + 0x1000, new Uint8Array(20).fill(0xff));
+      assert.deepEqual(d.blk(T_GET_ID, 0, [{ addr: BUFS + 0x1000, len: 20, write: true }]), { status: S_OK, len });
+      assert.equal(Buffer.from(d.bytes(BUFS + 0x1000, 20)).toString('latin1'), id);
+    }
   });
 
   it('answers UNSUPP to an unknown request type and IOERR outside the disk or for part of a sector', () => {
     const d = new Driver(machine(new MemoryDisk(pattern(64)))).start();
     assert.equal(d.blk(11, 0).status, S_UNSUPP, 'DISCARD was not offered');
-    assert.equal(d.blk(T_IN, 63, [{ addr: BUFS + 0x1000, len: 1024, write: true }]).status, S_IOERR, 'runs past the last sector');
+    assert.deepEqual(d.blk(T_IN, 63, [{ addr: BUFS + 0x1000, len: 1024, write: true }]), { status: S_IOERR, len: 0 }, 'runs past the last sector: nothing written before the status byte');
     assert.equal(d.blk(T_IN, 0, [{ addr: BUFS + 0x1000, len: 100, write: true }]).status, S_IOERR, 'not whole sectors');
     assert.equal(d.blk(T_OUT, 64, [{ addr: BUFS + 0x1000, len: 512 }]).status, S_IOERR);
     assert.equal(d.blk(T_IN, 63, [{ addr: BUFS + 0x1000, len: 512, write: true }]).status, S_OK, 'the last sector is fine');
