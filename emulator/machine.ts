@@ -276,7 +276,10 @@ export class Machine {
     h.takeInterrupt();
   }
 
-  /** A device wrote RAM [off, off+len) behind the harts' backs (DMA): drop code cached from it, as a store would. */
+  /**
+   * A device wrote RAM [off, off+len) behind the harts' backs (DMA): drop code cached from it, as a store would
+   * (every hart's cache, once there are several).
+   */
   dmaWritten(off: number, len: number): void {
     const page = 1 << PAGE_SHIFT, end = off + len;
     for (let p = Math.floor(off / page); p * page < end; p++) {

@@ -42,6 +42,7 @@ describe('virtio-blk: Ringside and QEMU virt answer a driver alike', function ()
     assert.equal(qemu.exitCode, 0, qemu.stdout + qemu.stderr);
     assert.match(qemu.stdout, /disk 1 requests:[^]*write sector 2: status = 0x0+1\n/, 'QEMU refused the write to the read-only disk');
     assert.match(qemu.stdout, /looping chain: status = 0x0+4f/, 'QEMU set DEVICE_NEEDS_RESET');
+    assert.match(qemu.stdout, /external interrupt: PLIC source = 0x0+8\n[^]*external interrupt: PLIC source = 0x0+7\n/, 'slots 7 and 6 are PLIC sources 8 and 7');
     assert.equal(ours.stderr, '');
     assert.equal(ours.stdout, qemu.stdout);
     assert.equal(ours.exitCode, 0);

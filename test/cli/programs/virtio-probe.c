@@ -26,12 +26,27 @@ static uint8_t data[1024];
 static volatile uint8_t status;
 static uint16_t seen;
 
-static volatile uint64_t trap_cause;
+#define PLIC 0x0c000000UL
+#define PLIC_ENABLE_M 0x2000      /* hart 0, M-mode context */
+#define PLIC_CLAIM_M 0x200004
 
-/* Skips a faulting load or store and remembers why it faulted. */
+static volatile uint64_t trap_cause;
+static volatile uint64_t irq_base;     /* the slot whose interrupt the handler acknowledges */
+static volatile uint32_t irq_source, irq_isr;
+
+/* External interrupts: claim, acknowledge the device, complete. Exceptions: skip the faulting load or store and
+ * remember why it faulted. */
 __attribute__((interrupt("machine"), aligned(4))) static void trap(void) {
   uint64_t cause, epc;
   __asm__ volatile("csrr %0, mcause" : "=r"(cause));
+  if ((int64_t)cause < 0) {
+    uint32_t id = REG(PLIC, PLIC_CLAIM_M);
+    irq_source = id;
+    irq_isr = REG(irq_base, INTERRUPT_STATUS);
+    REG(irq_base, INTERRUPT_ACK) = irq_isr;
+    REG(PLIC, PLIC_CLAIM_M) = id;
+    return;
+  }
   __asm__ volatile("csrr %0, mepc" : "=r"(epc));
   trap_cause = cause;
   epc += (*(volatile uint16_t *)epc & 3) == 3 ? 4 : 2;
@@ -156,6 +171,23 @@ static void requests(const char *name, uint64_t base) {
   show("  interrupt status", REG(base, INTERRUPT_STATUS));
   REG(base, INTERRUPT_ACK) = 1;
   show("  interrupt status after ack", REG(base, INTERRUPT_STATUS));
+  /* The same through the PLIC: an M-mode external interrupt from this slot's source (8 - slot index from the top). */
+  uint32_t source = 1 + (uint32_t)((base - 0x10001000UL) >> 12);
+  REG(PLIC, 4 * source) = 1;
+  REG(PLIC, PLIC_ENABLE_M) = 1u << source;
+  irq_base = base;
+  irq_source = 0;
+  __asm__ volatile("csrs mie, %0" : : "r"(1UL << 11));
+  __asm__ volatile("csrsi mstatus, 8");
+  request(base, T_IN, 3, 512);
+  for (int i = 0; i < 1000000 && !irq_source; i++) {
+  }
+  __asm__ volatile("csrci mstatus, 8");
+  __asm__ volatile("csrc mie, %0" : : "r"(1UL << 11));
+  REG(PLIC, PLIC_ENABLE_M) = 0;
+  show("  external interrupt: PLIC source", irq_source);
+  show("  external interrupt: interrupt status", irq_isr);
+  show("  interrupt status after the handler", REG(base, INTERRUPT_STATUS));
   for (int i = 0; i < 512; i++) data[i] = 0x5a;
   len = request(base, T_OUT, 2, 512);
   show("  write sector 2: status", status);
