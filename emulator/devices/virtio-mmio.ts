@@ -169,8 +169,7 @@ export class VirtQueue {
    * descriptor outside RAM, a loop) puts the device in DEVICE_NEEDS_RESET and yields nothing more.
    */
   pop(): Chain | undefined {
-    if (!this.usable()) return undefined;
-    try {
+    return this.guarded(() => {
       const { avail } = this.rings();
       const availIdx = this.r16(avail + 2);
       if (availIdx === this.lastAvail) return undefined;
@@ -180,23 +179,20 @@ export class VirtQueue {
       const head = this.r16(avail + 4 + 2 * (this.lastAvail & (this.num - 1)));
       this.lastAvail = (this.lastAvail + 1) & 0xffff;
       return this.walk(head);
-    } catch (e) {
-      if (!(e instanceof RingError)) throw e;
-      this.transport.fail(e.message);
-      return undefined;
-    }
+    });
   }
 
   /** Returns a chain to the driver with the number of bytes written into it, and interrupts unless suppressed. */
   push(chain: Chain, written: number): void {
-    if (!this.usable()) return;
-    const { avail, used } = this.rings();
-    const entry = used + 4 + 8 * (this.usedIdx & (this.num - 1));
-    this.w32(entry, chain.head);
-    this.w32(entry + 4, Math.min(written, chain.inLength));
-    this.usedIdx = (this.usedIdx + 1) & 0xffff;
-    this.w16(used + 2, this.usedIdx);
-    if (!(this.r16(avail) & AVAIL_F_NO_INTERRUPT)) this.transport.interrupt(Isr.UsedBuffer);
+    this.guarded(() => {
+      const { avail, used } = this.rings();
+      const entry = used + 4 + 8 * (this.usedIdx & (this.num - 1));
+      this.w32(entry, chain.head);
+      this.w32(entry + 4, Math.min(written, chain.inLength));
+      this.usedIdx = (this.usedIdx + 1) & 0xffff;
+      this.w16(used + 2, this.usedIdx);
+      if (!(this.r16(avail) & AVAIL_F_NO_INTERRUPT)) this.transport.interrupt(Isr.UsedBuffer);
+    });
   }
 
   /** Gives up on the device: a request it cannot even answer (e.g. no room for a status byte). */
@@ -204,8 +200,16 @@ export class VirtQueue {
     this.transport.fail(`queue ${this.index}: ${reason}`);
   }
 
-  private usable(): boolean {
-    return this.ready && (this.transport.status & (Status.DriverOk | Status.NeedsReset)) === Status.DriverOk;
+  /** Runs a ring operation if the queue is live; a corrupt ring makes the device need a reset instead of throwing. */
+  private guarded<T>(op: () => T): T | undefined {
+    if (!this.ready || (this.transport.status & (Status.DriverOk | Status.NeedsReset)) !== Status.DriverOk) return undefined;
+    try {
+      return op();
+    } catch (e) {
+      if (!(e instanceof RingError)) throw e;
+      this.transport.fail(e.message);
+      return undefined;
+    }
   }
 
   /** The rings' RAM offsets, checked against RAM and the alignments of §2.6. */

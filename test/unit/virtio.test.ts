@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { Machine, RAM_BASE, VIRTIO_BASE, VIRTIO_IRQ, VIRTIO_STRIDE, type MachineOptions } from '../../emulator/machine';
 import { MemoryDisk, VirtioBlk, VIRTIO_BLK_F_FLUSH, VIRTIO_BLK_F_RO } from '../../emulator/devices/virtio-blk';
 import { Reg, Status, VIRTIO_F_INDIRECT_DESC, VIRTIO_F_VERSION_1, type VirtioMmio } from '../../emulator/devices/virtio-mmio';
-import { I, J, program } from './encode';
+import { B, I, J, S, U, program } from './encode';
 
 const SLOT = 7; // where the first device goes: 0x1000_8000, PLIC source 8
 const RINGS = RAM_BASE + 0x10_0000; // descriptor table; the available ring 0x4000 above, the used ring 0x8000 above
@@ -390,6 +390,31 @@ describe('virtio DMA and cached code', () => {
       d.blk(T_IN, 0, [{ addr: RAM_BASE, len: 512, write: true }]);
       m.run(1000);
       assert.equal(m.hart.reg(A0), 2n, 'the code the device wrote runs, not the cached copy');
+    });
+
+    it(`a guest's own notification reads the disk over a function it has been running (${options.engine})`, () => {
+      // f (a0 = 1) runs 20 times, so it is decoded and translated; the guest then notifies, the device reads
+      // sector 0 (the same program, but f sets a0 = 2) over it, and the guest calls f once more.
+      const A0 = 10, T0 = 5, T1 = 6, RA = 1, S1 = 9;
+      const guest = (a0: number) => program([
+        I('addi', S1, 0, 20), J('jal', RA, 32), I('addi', S1, S1, -1), B('bne', S1, 0, -8), // 20 calls of f
+        U('lui', T1, 0x10008), I('addi', T0, 0, 0), S('sw', T0, T1, Reg.QueueNotify),         // QueueNotify = 0
+        J('jal', RA, 8), J('jal', 0, 0),                                                       // f again; spin
+        I('addi', A0, 0, a0), I('jalr', 0, RA, 0),                                             // f
+      ]);
+      const image = new Uint8Array(512);
+      image.set(guest(2));
+      const m = machine(new MemoryDisk(image), options);
+      m.load(guest(1), BigInt(RAM_BASE));
+      const d = new Driver(m).start();
+      d.w32(BUFS, T_IN); d.w32(BUFS + 4, 0); d.w32(BUFS + 8, 0); d.w32(BUFS + 12, 0);
+      d.desc(0, { addr: BUFS, len: 16, flags: NEXT, next: 1 });
+      d.desc(1, { addr: RAM_BASE, len: 512, write: true, flags: NEXT, next: 2 });
+      d.desc(2, { addr: BUFS + 0xff, len: 1, write: true });
+      d.offer(0, false);
+      m.run(1000);
+      assert.deepEqual(d.takeUsed(), [{ id: 0, len: 513 }]);
+      assert.equal(m.hart.reg(A0), 2n);
     });
   }
 });
