@@ -4,7 +4,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DriveError, FileDisk, openDrives } from '../../cli/drive';
+import { Machine } from '../../emulator/machine';
+import { VirtioBlk } from '../../emulator/devices/virtio-blk';
 import { tempDir } from '../support/toolchain';
+import { BUFS, Driver, S_OK, T_FLUSH, T_OUT } from '../support/virtio-driver';
 
 function pattern(bytes: number): Uint8Array {
   return Uint8Array.from({ length: bytes }, (_, i) => (i * 13 + (i >> 9)) & 0xff);
@@ -40,6 +43,20 @@ describe('disk images (--drive): copy-on-write overlay', () => {
     disk.flush();
     assert.equal(disk.dirtySectors, 0);
     assert.deepEqual(new Uint8Array(fs.readFileSync(file)), expected, 'flush wrote exactly the written bytes');
+    disk.close();
+  });
+
+  it('behind virtio-blk: a guest write reaches the file at the guest FLUSH, not before', () => {
+    const original = pattern(16 * 512), file = image(original);
+    const disk = FileDisk.open({ file, readOnly: false });
+    const d = new Driver(new Machine({ memory: 4 << 20, virtio: [new VirtioBlk(disk)] })).start();
+    d.fill(BUFS + 0x1000, new Uint8Array(1024).fill(0x3c));
+    assert.equal(d.blk(T_OUT, 9, [{ addr: BUFS + 0x1000, len: 1024 }]).status, S_OK);
+    assert.deepEqual(new Uint8Array(fs.readFileSync(file)), original, 'written, not flushed');
+    assert.equal(d.blk(T_FLUSH, 0).status, S_OK);
+    const expected = original.slice();
+    expected.fill(0x3c, 9 * 512, 11 * 512);
+    assert.deepEqual(new Uint8Array(fs.readFileSync(file)), expected, 'flushed');
     disk.close();
   });
 
