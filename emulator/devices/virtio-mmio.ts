@@ -322,7 +322,10 @@ export class VirtioMmio implements MmioDevice {
     this.isr |= bits;
   }
 
-  /** The device cannot go on (§2.1.2): DEVICE_NEEDS_RESET, told to a running driver by a configuration interrupt. */
+  /**
+   * The device cannot go on (§2.1.2): DEVICE_NEEDS_RESET, told to a running driver by a configuration interrupt.
+   * (QEMU 7.2 also sets the used-buffer bit and bumps ConfigGeneration here; neither says anything true.)
+   */
   fail(reason: string): void {
     if (this.status & Status.NeedsReset) return;
     this.failure = reason;
@@ -409,6 +412,7 @@ export class VirtioMmio implements MmioDevice {
   /**
    * Writing 0 resets. FEATURES_OK sticks only if the driver accepted a subset of what was offered, including
    * VIRTIO_F_VERSION_1 (a version 2 transport has no legacy interface); the driver reads Status back to learn it.
+   * (QEMU 7.2 keeps FEATURES_OK without VERSION_1; §6.1 lets a device refuse to go on.)
    */
   private setStatus(v: number): void {
     if (v === 0) { this.reset(); return; }
