@@ -1,13 +1,15 @@
 // The `ringside` command line: runs guest programs headless (run), with tracing and statistics.
 // Every failure is one `ringside: error:` line and a non-zero exit; stack traces are bugs.
 import * as fs from 'node:fs';
-import { Machine, LoadError, DEFAULT_MEMORY, MAX_HARTS, type Engine } from '../emulator/machine';
+import { Machine, LoadError, DEFAULT_MEMORY, MAX_HARTS, VIRTIO_SLOTS, type Engine } from '../emulator/machine';
 import { ElfError } from '../emulator/loader/elf';
 import { exceptionNames, interruptNames } from '../emulator/csr/table';
 import { disassemble, ABI_NAMES } from '../emulator/isa/disasm';
 import type { Hart, TrapEvent } from '../emulator/hart';
 import { Access } from '../emulator/mmu';
 import { CSR } from '../emulator/csr/file';
+import { VirtioBlk } from '../emulator/devices/virtio-blk';
+import { DriveError, openDrives, type DriveSpec, type FileDisk } from './drive';
 
 export class UsageError extends Error {}
 
@@ -34,6 +36,14 @@ options:
   --initrd FILE          an initial RAM disk, placed in RAM and named in the device tree
   --append STR           kernel command line, passed in the device tree (chosen/bootargs)
   --dump-dtb FILE        write the generated device tree (with --bios) to FILE
+  --drive FILE           attach FILE, a raw disk image (a whole number of 512-byte sectors), as a virtio-blk
+                         disk, as QEMU's -drive file=FILE,format=raw,if=none,id=D -device virtio-blk-device,drive=D:
+                         the first drive in the highest virtio-mmio slot (0x10008000, irq 8), the next below it.
+                         The guest's writes are kept in memory and written to FILE only when the guest flushes
+                         the disk (VIRTIO_BLK_T_FLUSH) or when the machine stops; if ringside is killed, FILE
+                         keeps only what was flushed
+  --drive-readonly FILE  the same, read-only: the guest is told (VIRTIO_BLK_F_RO), its writes fail with an I/O
+                         error, and FILE is never written
   -h, --help             show this help
 `;
 
@@ -50,6 +60,8 @@ export interface RunOptions {
   initrd?: string;
   append?: string;
   dumpDtb?: string;
+  /** Disks in command-line order. */
+  drives: DriveSpec[];
 }
 
 function setProgram(o: Partial<RunOptions>, file: string): void {
@@ -59,6 +71,11 @@ function setProgram(o: Partial<RunOptions>, file: string): void {
 
 function needValue(flag: string, v: string | undefined): string {
   if (v === undefined) throw new UsageError(`${flag} needs a value`);
+  return v;
+}
+
+function driveFile(flag: string, v: string | undefined): string {
+  if (v === undefined || v.startsWith('-')) throw new UsageError(`${flag} needs a disk image file${v === undefined ? '' : `, got the option '${v}'`}`);
   return v;
 }
 
@@ -80,8 +97,8 @@ function parseAddress(v: string | undefined): bigint {
 }
 
 export function parseRunArgs(args: string[]): RunOptions {
-  const o: Partial<RunOptions> & { trace: boolean; stats: boolean; memory: number; engine: Engine; harts: number } = {
-    trace: false, stats: false, memory: DEFAULT_MEMORY, engine: 'translator', harts: 1,
+  const o: Partial<RunOptions> & { trace: boolean; stats: boolean; memory: number; engine: Engine; harts: number; drives: DriveSpec[] } = {
+    trace: false, stats: false, memory: DEFAULT_MEMORY, engine: 'translator', harts: 1, drives: [],
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -97,6 +114,7 @@ export function parseRunArgs(args: string[]): RunOptions {
       case '--initrd': o.initrd = needValue(a, args[++i]); break;
       case '--append': o.append = needValue(a, args[++i]); break;
       case '--dump-dtb': o.dumpDtb = needValue(a, args[++i]); break;
+      case '--drive': case '--drive-readonly': o.drives.push({ file: driveFile(a, args[++i]), readOnly: a === '--drive-readonly' }); break;
       case '--engine': {
         const e = args[++i];
         if (e !== 'translator' && e !== 'interpreter') throw new UsageError(`--engine takes 'translator' or 'interpreter', got '${e ?? ''}'`);
@@ -112,6 +130,7 @@ export function parseRunArgs(args: string[]): RunOptions {
   if (o.file === undefined && o.bios === undefined) throw new UsageError('no program file given (usage: ringside run [options] FILE)');
   if (o.harts > MAX_HARTS) throw new UsageError(`--smp ${o.harts}: Ringside's machine has at most ${MAX_HARTS} harts`);
   if (o.trace && o.harts > 1) throw new UsageError('--trace follows a single hart: run without --smp to trace');
+  if (o.drives.length > VIRTIO_SLOTS) throw new UsageError(`at most ${VIRTIO_SLOTS} drives fit in the board's virtio-mmio slots, got ${o.drives.length}`);
   if (o.initrd !== undefined && o.bios === undefined) throw new UsageError('--initrd needs --bios: the firmware passes it to the kernel through the device tree');
   return o as RunOptions;
 }
@@ -214,7 +233,16 @@ function printStats(m: Machine, seconds: number, err: (s: string) => void): void
 
 /** Runs a program as `ringside run` does; returns the process exit code. */
 export function run(o: RunOptions, stdout: (s: string | Uint8Array) => void, stderr: (s: string) => void): number {
-  const m = new Machine({ memory: o.memory, engine: o.engine, harts: o.harts });
+  const disks = openDrives(o.drives);
+  try {
+    return runWithDisks(o, disks, stdout, stderr);
+  } finally {
+    disks.forEach((d) => d.close());
+  }
+}
+
+function runWithDisks(o: RunOptions, disks: FileDisk[], stdout: (s: string | Uint8Array) => void, stderr: (s: string) => void): number {
+  const m = new Machine({ memory: o.memory, engine: o.engine, harts: o.harts, virtio: disks.map((d) => new VirtioBlk(d)) });
   if (o.bios !== undefined) {
     const { dtb } = m.boot(readProgram(o.bios), {
       kernel: o.file === undefined ? undefined : readProgram(o.file),
@@ -236,6 +264,8 @@ export function run(o: RunOptions, stdout: (s: string | Uint8Array) => void, std
   const stop = o.trace ? traceRun(m, max, (s) => { flush(); stdout(s); }) : m.run(max);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   flush();
+  // The machine has stopped, however it stopped: the guest's unflushed disk writes go to the files now.
+  disks.forEach((d) => d.flush());
   let code: number;
   if (stop.kind === 'exit') code = stop.code & 0xff;
   else if (stop.kind === 'limit') {
@@ -265,7 +295,7 @@ export function main(argv: string[]): number {
     if (rest.includes('-h') || rest.includes('--help')) { process.stdout.write(HELP); return 0; }
     return run(parseRunArgs(rest), (s) => { process.stdout.write(s); }, err);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof LoadError || e instanceof ElfError) {
+    if (e instanceof UsageError || e instanceof LoadError || e instanceof ElfError || e instanceof DriveError) {
       err(`ringside: error: ${e.message}\n`);
       return 2;
     }

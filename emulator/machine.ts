@@ -1,7 +1,7 @@
 // The machine: harts, RAM and devices on QEMU's memory map, program loading and the deterministic run loop.
 // Its API and events are plain TypeScript types; the CLI, the debug adapter and the hypervisor all drive it.
 import { Bus } from './memory/bus';
-import { Ram } from './memory/ram';
+import { Ram, PAGE_SHIFT } from './memory/ram';
 import { Hart, Priv } from './hart';
 import { compileInterpreter, type RunFunction } from './interpreter';
 import { Translator } from './translator';
@@ -10,6 +10,7 @@ import { TestFinisher } from './devices/test-finisher';
 import { Htif } from './devices/htif';
 import { Clint, CLINT_SIZE } from './devices/clint';
 import { Plic, PLIC_NDEV, PLIC_SIZE } from './devices/plic';
+import { VirtioMmio, VIRTIO_MMIO_SIZE, type VirtioDevice } from './devices/virtio-mmio';
 import { BootRom, BOOT_ROM_BASE, BOOT_ROM_SIZE, FW_DYNAMIC_INFO } from './devices/boot-rom';
 import { boardDtb } from './board/virt';
 import { CSR, CYCLES_PER_TICK } from './csr/file';
@@ -25,6 +26,11 @@ export const PLIC_BASE = 0xc00_0000;
 export const UART_IRQ = 10;
 /** riscv,isa in the device tree: what the harts implement. */
 export const ISA_STRING = 'rv64imafdc_zicsr_zifencei_sstc';
+/** Eight virtio-mmio slots, 0x1000 apart, on PLIC sources 1..8, as on QEMU's virt board. */
+export const VIRTIO_BASE = 0x1000_1000;
+export const VIRTIO_STRIDE = 0x1000;
+export const VIRTIO_SLOTS = 8;
+export const VIRTIO_IRQ = 1;
 export const DEFAULT_MEMORY = 128 * 1024 * 1024;
 export const MAX_MEMORY = 2 * 1024 * 1024 * 1024;
 /** Harts a machine may have (QEMU's virt allows more; 8 keeps round-robin rounds short). */
@@ -51,6 +57,11 @@ export interface MachineOptions {
    * make races happen; the result is deterministic for any value.
    */
   quantum?: number;
+  /**
+   * Virtio devices, plugged as QEMU plugs `-device virtio-*-device`: the first in the highest slot
+   * (0x1000_8000, irq 8), the next one below it, and so on.
+   */
+  virtio?: VirtioDevice[];
 }
 
 /** One hart with its own engines: translated code and predecoded pages are per hart, as TLBs are. */
@@ -92,6 +103,8 @@ export class Machine {
   readonly uart: Uart16550;
   readonly clint: Clint;
   readonly plic: Plic;
+  /** The virtio-mmio slots, slot i at VIRTIO_BASE + i * VIRTIO_STRIDE (empty ones read DeviceID 0). */
+  readonly virtio: VirtioMmio[];
   readonly events = new Emitter<MachineEvents>();
   symbols: ElfSymbol[] = [];
   exitCode: number | undefined;
@@ -124,6 +137,14 @@ export class Machine {
     this.bus.map(CLINT_BASE, CLINT_SIZE, this.clint);
     this.plic = new Plic(2 * count); // hart h: M-mode context 2h, S-mode context 2h + 1
     this.bus.map(PLIC_BASE, PLIC_SIZE, this.plic);
+    const devices = options.virtio ?? [];
+    if (devices.length > VIRTIO_SLOTS) throw new LoadError(`${devices.length} virtio devices do not fit in the board's ${VIRTIO_SLOTS} virtio-mmio slots`);
+    const dma = { ram: this.ram, written: (off: number, len: number) => this.dmaWritten(off, len) };
+    this.virtio = Array.from({ length: VIRTIO_SLOTS }, (_, i) => {
+      const base = VIRTIO_BASE + i * VIRTIO_STRIDE, t = new VirtioMmio(`virtio_mmio@${base.toString(16)}`, dma, devices[VIRTIO_SLOTS - 1 - i]);
+      this.bus.map(base, VIRTIO_MMIO_SIZE, t);
+      return t;
+    });
     this.engines = this.harts.map((hart) => {
       hart.onWatchedStore = (pa, bytes) => this.htif?.onStore(pa, bytes) ?? false;
       // Code one hart rewrites may be cached by any hart.
@@ -204,7 +225,7 @@ export class Machine {
     const dtb = boardDtb({
       ramBase: RAM_BASE, ramSize: this.ram.size, harts: this.harts.length, isa: ISA_STRING, timebaseHz: 10_000_000,
       uart: UART_BASE, uartIrq: UART_IRQ, clint: CLINT_BASE, plic: PLIC_BASE, plicSources: PLIC_NDEV, finisher: FINISHER_BASE,
-      bootargs: options.bootargs, initrd,
+      virtio: { base: VIRTIO_BASE, stride: VIRTIO_STRIDE, count: VIRTIO_SLOTS, irq: VIRTIO_IRQ }, bootargs: options.bootargs, initrd,
     });
     // As QEMU: 2 MiB-aligned, as high as possible below the end of RAM.
     const dtbAddress = Math.floor((RAM_BASE + this.ram.size - dtb.length) / 0x20_0000) * 0x20_0000;
@@ -346,6 +367,7 @@ export class Machine {
     h.setPending(7, now >= this.clint.mtimecmp[id]);
     if (h.csr.stce) h.setPending(5, now >= stimecmp(h));
     this.plic.setLevel(UART_IRQ, this.uart.irq);
+    for (let i = 0; i < VIRTIO_SLOTS; i++) this.plic.setLevel(VIRTIO_IRQ + i, this.virtio[i].irq);
     h.setPending(11, this.plic.interruptPending(2 * id));
     h.setPending(9, this.plic.interruptPending(2 * id + 1) || h.csr.seipSoftware);
   }
@@ -382,6 +404,19 @@ export class Machine {
       const supervisorTimer = ((mie >>> 5) & 1) === 1 && h.csr.stce && stimecmp(h) !== Infinity;
       return machineTimer || supervisorTimer;
     });
+  }
+
+  /**
+   * A device wrote RAM [off, off+len) behind the harts' backs (DMA): drop code cached from it, as a store would
+   * (every hart's cache: storeNotify reaches them all).
+   */
+  dmaWritten(off: number, len: number): void {
+    const page = 1 << PAGE_SHIFT, end = off + len;
+    for (let p = Math.floor(off / page); p * page < end; p++) {
+      if (this.ram.pageFlags[p] === 0) continue;
+      const from = Math.max(off, p * page);
+      this.hart.storeNotify(from, Math.min(end, (p + 1) * page) - from);
+    }
   }
 
   symbolAt(addr: bigint): ElfSymbol | undefined {

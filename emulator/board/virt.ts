@@ -15,6 +15,8 @@ export interface BoardDescription {
   plic: number;
   plicSources: number;
   finisher: number;
+  /** virtio-mmio slots: count of them, stride apart from base, on PLIC sources irq.. (all listed, even when empty). */
+  virtio: { base: number; stride: number; count: number; irq: number };
   bootargs?: string;
   initrd?: { start: number; end: number };
 }
@@ -63,6 +65,14 @@ export function boardTree(b: BoardDescription): FdtNode {
       node(`test@${b.finisher.toString(16)}`, [
         ['phandle', [PHANDLE_TEST]], ['reg', [...u64(b.finisher), ...u64(0x1000)]], ['compatible', ['sifive,test1', 'sifive,test0', 'syscon']],
       ]),
+      // Highest address first, as in QEMU's tree (and so in the order a guest scanning the tree probes them).
+      ...Array.from({ length: b.virtio.count }, (_, k) => {
+        const i = b.virtio.count - 1 - k, base = b.virtio.base + i * b.virtio.stride;
+        return node(`virtio_mmio@${base.toString(16)}`, [
+          ['interrupts', [b.virtio.irq + i]], ['interrupt-parent', [PHANDLE_PLIC]],
+          ['reg', [...u64(base), ...u64(b.virtio.stride)]], ['compatible', 'virtio,mmio'],
+        ]);
+      }),
       node(`clint@${b.clint.toString(16)}`, [
         ['interrupts-extended', harts.flatMap((h) => [intcPhandle(h), 3, intcPhandle(h), 7])],
         ['reg', [...u64(b.clint), ...u64(0x10000)]], ['compatible', ['sifive,clint0', 'riscv,clint0']],

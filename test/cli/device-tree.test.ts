@@ -21,6 +21,8 @@ const SAME: [string, string, string][] = [
   ['/soc/plic@c000000', 'reg', 'x'], ['/soc/plic@c000000', 'compatible', 's'], ['/soc/plic@c000000', 'riscv,ndev', 'x'],
   ['/soc/plic@c000000', '#interrupt-cells', 'x'],
   ['/poweroff', 'value', 'x'], ['/reboot', 'value', 'x'],
+  ...Array.from({ length: 8 }, (_, i) => `/soc/virtio_mmio@${(0x1000_1000 + 0x1000 * i).toString(16)}`)
+    .flatMap((n): [string, string, string][] => [[n, 'reg', 'x'], [n, 'interrupts', 'x'], [n, 'compatible', 's']]),
 ];
 
 function fdtget(dtb: string, node: string, prop: string, type: string): string {
@@ -28,10 +30,16 @@ function fdtget(dtb: string, node: string, prop: string, type: string): string {
   return r.status === 0 ? r.stdout.trim() : `(missing: ${r.stderr.trim()})`;
 }
 
+function subnodes(dtb: string, node: string): string[] {
+  const r = spawnSync('fdtget', ['-l', dtb, node], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.split('\n').filter((l) => l !== '');
+}
+
 describe('device tree: Ringside and QEMU virt describe the machine alike', function () {
   this.timeout(60_000);
 
-  it('has the same nodes and properties for memory, hart, timebase, UART, test finisher, CLINT and PLIC', () => {
+  it('has the same nodes and properties for memory, hart, timebase, UART, test finisher, CLINT, PLIC and virtio-mmio slots', () => {
     requireTool('fdtget');
     requireTool(QEMU);
     const dir = tempDir('ringside-dtb-');
@@ -44,6 +52,16 @@ describe('device tree: Ringside and QEMU virt describe the machine alike', funct
       assert.doesNotMatch(value, /^\(missing/, `${node} ${prop}`);
       assert.equal(value, fdtget(theirs, node, prop, type), `${node} ${prop}`);
     }
+    // Interrupt parents are phandles, numbered differently in each tree: both must name the PLIC.
+    for (const dtb of [ours, theirs]) {
+      const plic = fdtget(dtb, '/soc/plic@c000000', 'phandle', 'x');
+      const virtio = subnodes(dtb, '/soc').filter((n) => n.startsWith('virtio_mmio@'));
+      assert.equal(virtio.length, 8);
+      for (const n of virtio) assert.equal(fdtget(dtb, `/soc/${n}`, 'interrupt-parent', 'x'), plic, `${dtb}: ${n} interrupt-parent`);
+    }
+    // The order guests probe them in (U-Boot numbers its virtio devices by it).
+    const order = (dtb: string) => subnodes(dtb, '/soc').filter((n) => n.startsWith('virtio_mmio@'));
+    assert.deepEqual(order(ours), order(theirs));
     // Ours names exactly the ISA the hart implements; QEMU's adds Zihintpause and Zb* (not modelled yet).
     assert.equal(fdtget(ours, '/cpus/cpu@0', 'riscv,isa', 's'), 'rv64imafdc_zicsr_zifencei_sstc');
     assert.match(fdtget(theirs, '/cpus/cpu@0', 'riscv,isa', 's'), /^rv64imafdc_zicsr_zifencei_.*sstc$/);

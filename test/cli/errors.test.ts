@@ -105,6 +105,21 @@ describe('ringside run: bad input gives one clear error line', () => {
     assertOneError(runCli(['run', '--engine', 'jit', TRAPS_DEMO_ELF]), /--engine takes 'translator' or 'interpreter'/);
   });
 
+  it('a --drive image that is missing, a directory, a device, not whole sectors, or given twice; too many drives', () => {
+    const bios = ['--bios', TRAPS_DEMO_ELF];
+    assertOneError(runCli(['run', ...bios, '--drive', path.join(dir, 'no-such-disk.img')]), /cannot open disk image .*no-such-disk\.img.*no such file/);
+    assertOneError(runCli(['run', ...bios, '--drive-readonly', dir]), /is a directory, not a disk image/);
+    assertOneError(runCli(['run', ...bios, '--drive', '/dev/null']), /'\/dev\/null' is not a regular file/);
+    const odd = path.join(dir, 'odd.img'), good = path.join(dir, 'good.img');
+    fs.writeFileSync(odd, new Uint8Array(1000));
+    fs.writeFileSync(good, new Uint8Array(1024));
+    assertOneError(runCli(['run', ...bios, '--drive', odd]), /odd\.img' is 1000 bytes, not a whole number of 512-byte sectors; pad it \(truncate -s 1024/);
+    assertOneError(runCli(['run', ...bios, '--drive', good, '--drive-readonly', good]), /good\.img' is attached twice/);
+    assertOneError(runCli(['run', ...bios, ...Array.from({ length: 9 }, (_, i) => ['--drive', `d${i}.img`]).flat()]), /at most 8 drives .* got 9/);
+    assertOneError(runCli(['run', ...bios, '--drive']), /--drive needs a disk image file/);
+    assertOneError(runCli(['run', ...bios, '--drive-readonly', '--max-instructions', '10']), /--drive-readonly needs a disk image file, got the option '--max-instructions'/);
+  });
+
   it('--max-instructions without a number', () => {
     assertOneError(runCli(['run', TRAPS_DEMO_ELF, '--max-instructions']), /--max-instructions/);
     assertOneError(runCli(['run', '--max-instructions', 'lots', TRAPS_DEMO_ELF]), /--max-instructions.*'lots'/);

@@ -224,6 +224,29 @@ export function runQemu(elf: string, o: QemuOptions): GuestResult {
   return { stdout, stderr: r.stderr, exitCode: r.status ?? -1 };
 }
 
+/**
+ * Runs QEMU with the console on stdio, both ends regular files: input typed into the UART (what U-Boot reads), and
+ * output that cannot be dropped (QEMU drops console output to a full pipe). Returns when QEMU exits (the guest
+ * powered off) or after timeoutMs, when it is killed and whatever it printed is returned.
+ */
+export function runQemuConsole(args: string[], input: string, timeoutMs = 60_000): GuestResult & { timedOut: boolean } {
+  requireTool(QEMU);
+  const dir = tempDir('ringside-qemu-');
+  const inFile = path.join(dir, 'input.txt'), outFile = path.join(dir, 'console.txt');
+  fs.writeFileSync(inFile, input);
+  const inFd = fs.openSync(inFile, 'r'), outFd = fs.openSync(outFile, 'w');
+  try {
+    const r = spawnSync(QEMU, [...args, '-display', 'none', '-monitor', 'none', '-serial', 'stdio'],
+      { encoding: 'utf8', timeout: timeoutMs, stdio: [inFd, outFd, 'pipe'], maxBuffer: 64 << 20 });
+    if (r.error && (r.error as NodeJS.ErrnoException).code !== 'ETIMEDOUT') throw new Error(`cannot run ${QEMU}: ${r.error.message}`);
+    return { stdout: fs.readFileSync(outFile, 'latin1'), stderr: r.stderr, exitCode: r.status ?? -1, timedOut: r.signal !== null };
+  } finally {
+    fs.closeSync(inFd);
+    fs.closeSync(outFd);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Runs `node dist/cli.js ARGS...` with optional stdin (needs `npm run build`, which `npm test` does first). */
 export function runCli(args: string[], input?: string): GuestResult {
   if (!fs.existsSync(CLI)) throw new Error(`${path.relative(REPO_ROOT, CLI)} is missing: run \`npm run build\` first (npm test does)`);
