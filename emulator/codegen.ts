@@ -24,7 +24,7 @@ export interface Context {
  * needs `bare` in scope: true when data addresses are physical, so the RAM fast path applies.
  */
 export const PRELUDE = `
-  const L = m.L, H = m.H, FL = m.fl, FH = m.fh, SF = m.sf, C = m.csr.lo, CH = m.csr.hi, ram = m.ram;
+  const L = m.L, H = m.H, FL = m.fl, FH = m.fh, SF = m.sf, C = m.csr.lo, ram = m.ram;
   const M8 = ram.c8, M16 = ram.c16, M32 = ram.c32, PF = ram.pageFlags, Z8 = Z8in;
   const RS = ram.size, RBI = ram.base | 0, O = A.out;
   const TLK = m.tlb.loadKey, TLO = m.tlb.loadOff, TSK = m.tlb.storeKey, TSO = m.tlb.storeOff, TLB_MASK = ${TLB_SIZE - 1};`;
@@ -62,30 +62,26 @@ function address(store: boolean): string {
     else { const _i = (alo >>> 12) & TLB_MASK; if (${key}[_i] === ahi * 1048576 + (alo >>> 12)) off = (${ram}[_i] + (alo & 4095)) | 0; }`;
 }
 
-/** Where a load puts its value: x[rd] (sign- or zero-extended), or f[rd] (a 4-byte value NaN-boxed). */
-function loadCode(bytes: number, signed: boolean, fp: boolean): string {
-  const [lo, hi] = fp ? ['FL[rd & 31]', 'FH[rd & 31]'] : ['L[rd]', 'H[rd]'];
+function loadCode(bytes: number, signed: boolean): string {
   const fast: Record<number, string> = {
-    1: `const v = M8[off >>> 16][off & 65535]; ${lo} = ${signed ? '(v << 24) >> 24' : 'v'};`,
-    2: `const v = M16[off >>> 16][(off & 65535) >>> 1]; ${lo} = ${signed ? '(v << 16) >> 16' : 'v'};`,
-    4: `${lo} = M32[off >>> 16][(off & 65535) >>> 2];`,
-    8: `const c = M32[off >>> 16], i = (off & 65535) >>> 2; ${lo} = c[i]; ${hi} = c[i + 1];`,
+    1: `const v = M8[off >>> 16][off & 65535]; L[rd] = ${signed ? '(v << 24) >> 24' : 'v'};`,
+    2: `const v = M16[off >>> 16][(off & 65535) >>> 1]; L[rd] = ${signed ? '(v << 16) >> 16' : 'v'};`,
+    4: `L[rd] = M32[off >>> 16][(off & 65535) >>> 2];`,
+    8: `const c = M32[off >>> 16], i = (off & 65535) >>> 2; L[rd] = c[i]; H[rd] = c[i + 1];`,
   };
-  const high = bytes === 8 ? '' : fp ? `${hi} = -1;` : signed ? `${hi} = ${lo} >> 31;` : `${hi} = 0;`;
+  const high = bytes === 8 ? '' : signed ? 'H[rd] = L[rd] >> 31;' : 'H[rd] = 0;';
   return `{ ${address(false)}
     if ((off >>> 0) < RS && (off & ${bytes - 1}) === 0) { ${fast[bytes]} ${high} }
-    else if (m.loadSlow(alo, ahi, ${bytes}, ${signed})) { ${lo} = m.vlo; ${fp && bytes === 4 ? `${hi} = -1;` : `${hi} = m.vhi;`} }
+    else if (m.loadSlow(alo, ahi, ${bytes}, ${signed})) { L[rd] = m.vlo; H[rd] = m.vhi; }
     else TRAP(m.faultCause, m.faultLo, m.faultHi); }`;
 }
 
-/** A store of x[rs2], or of the raw bits of f[rs2]. */
-function storeCode(bytes: number, fp: boolean): string {
-  const [lo, hi] = fp ? ['FL[rs2]', 'FH[rs2]'] : ['L[rs2]', 'H[rs2]'];
+function storeCode(bytes: number): string {
   const fast: Record<number, string> = {
-    1: `M8[c][off & 65535] = ${lo};`,
-    2: `M16[c][(off & 65535) >>> 1] = ${lo};`,
-    4: `M32[c][(off & 65535) >>> 2] = ${lo};`,
-    8: `const ch = M32[c], i = (off & 65535) >>> 2; ch[i] = ${lo}; ch[i + 1] = ${hi};`,
+    1: `M8[c][off & 65535] = L[rs2];`,
+    2: `M16[c][(off & 65535) >>> 1] = L[rs2];`,
+    4: `M32[c][(off & 65535) >>> 2] = L[rs2];`,
+    8: `const ch = M32[c], i = (off & 65535) >>> 2; ch[i] = L[rs2]; ch[i + 1] = H[rs2];`,
   };
   return `{ ${address(true)}
     if ((off >>> 0) < RS && (off & ${bytes - 1}) === 0) {
@@ -93,7 +89,7 @@ function storeCode(bytes: number, fp: boolean): string {
       ${fast[bytes]}
       if (PF[off >>> 12] !== 0 && m.storeNotify(off, ${bytes})) END;
     } else {
-      const st = m.storeSlow(alo, ahi, ${bytes}, ${lo}, ${hi});
+      const st = m.storeSlow(alo, ahi, ${bytes}, L[rs2], H[rs2]);
       if (st === 1) TRAP(m.faultCause, m.faultLo, m.faultHi);
       if (st === 2) END;
     } }`;
@@ -104,10 +100,8 @@ function storeCode(bytes: number, fp: boolean): string {
 export function expandSemantics(op: Opcode, ctx: Context): string {
   const sem = op.semantics, len = op.length;
   let code = sem.exec;
-  code = expandCalls(code, 'LOAD', ([b, s]) => loadCode(Number(b), s === 'true', false));
-  code = expandCalls(code, 'STORE', ([b]) => storeCode(Number(b), false));
-  code = expandCalls(code, 'FLOAD', ([b]) => loadCode(Number(b), false, true));
-  code = expandCalls(code, 'FSTORE', ([b]) => storeCode(Number(b), true));
+  code = expandCalls(code, 'LOAD', ([b, s]) => loadCode(Number(b), s === 'true'));
+  code = expandCalls(code, 'STORE', ([b]) => storeCode(Number(b)));
   code = expandCalls(code, 'TRAP', ([c, lo, hi]) => ctx.trap(c, lo, hi));
   code = expandCalls(code, 'JUMP_REL', ([d]) => ctx.jumpRel(d));
   code = expandCalls(code, 'JUMP', ([a]) => ctx.jump(a));

@@ -47,6 +47,7 @@ export class HartStats {
 }
 
 const TWO32 = 4294967296;
+const MSTATUS_FS = 3 << 13;
 
 /** CSR writes after which interrupts must be re-checked (or, later, translations dropped): the slice ends. */
 const ENDS_SLICE = new Set<number>([
@@ -468,6 +469,62 @@ export class Hart implements Clock {
     this.vlo = vlo;
     this.vhi = vhi;
     return true;
+  }
+
+  // ---- floating point (F, D): the state changes the instruction table's FP rows make ----
+
+  /** The rounding mode of an FP instruction: its rm field, or frm for DYN; -1 (illegal) when FS is Off or the mode is reserved. */
+  fpRm(raw: number): number {
+    const c = this.csr.lo;
+    if ((c[CSR.mstatus] & MSTATUS_FS) === 0) return -1;
+    let rm = (raw >>> 12) & 7;
+    if (rm === 7) rm = (c[CSR.fcsr] >>> 5) & 7;
+    return rm > 4 ? -1 : rm;
+  }
+
+  /** f[r] as a single: a NaN-boxed value is its low half; anything else reads as the canonical NaN. */
+  single(r: number): number {
+    return this.fh[r] === -1 ? this.fl[r] : 0x7fc00000;
+  }
+
+  /** f[fd] = a single (NaN-boxed); the operation's exception flags accrue. */
+  fpSetS(fd: number, v: number): void {
+    this.fl[fd] = v;
+    this.fh[fd] = -1;
+    this.fpAccrue();
+    this.fpDirty();
+  }
+
+  /** f[fd] = a double: low half v, high half sf.hi; the operation's exception flags accrue. */
+  fpSetD(fd: number, v: number): void {
+    this.fl[fd] = v;
+    this.fh[fd] = this.sf.hi;
+    this.fpAccrue();
+    this.fpDirty();
+  }
+
+  /** Exception flags raised by the last operation accrue into fcsr (changing FP state only when there are some). */
+  fpAccrue(): void {
+    const f = this.sf.flags;
+    if (f === 0) return;
+    this.csr.lo[CSR.fcsr] |= f;
+    this.sf.flags = 0;
+    this.fpDirty();
+  }
+
+  /** flw / fld: f[fd] = memory (a word NaN-boxed). False on a fault (faultCause, faultLo, faultHi set). */
+  fpLoad(fd: number, lo: number, hi: number, bytes: 4 | 8): boolean {
+    if (!this.loadSlow(lo, hi, bytes, false)) return false;
+    this.fl[fd] = this.vlo;
+    this.fh[fd] = bytes === 8 ? this.vhi : -1;
+    this.fpDirty();
+    return true;
+  }
+
+  /** FP state changed: mstatus.FS becomes Dirty, and SD with it. */
+  private fpDirty(): void {
+    this.csr.lo[CSR.mstatus] |= MSTATUS_FS;
+    this.csr.hi[CSR.mstatus] |= -2147483648;
   }
 
   /** Stores that missed the RAM fast path. Returns 0 done, 1 fault, 2 done and the slice must end. */

@@ -36,19 +36,61 @@ function caseBody(op: Opcode): string {
   const sem = op.semantics, len = op.length;
   const ctx = { ...interpreterContext, end: (jumps: boolean) => `{ ${jumps ? '' : `o += ${len};`} m.endSlice = true; n++; break outer; }` };
   const code = expandSemantics(op, ctx);
-  const fields: string[] = [];
-  if (/\brd\b/.test(code)) fields.push('rd = (w >>> 10) & 63');
-  if (/\brs1\b/.test(code)) fields.push('rs1 = (w >>> 16) & 63');
-  if (/\brs2\b/.test(code)) fields.push('rs2 = (w >>> 22) & 63');
-  if (/\bimm\b/.test(code)) fields.push(`imm = P[si + 1]`);
-  if (/\braw\b/.test(code)) fields.push(`raw = P[si + 2]`);
-  const decl = fields.length ? `const ${fields.join(', ')};` : '';
+  const decl = fieldDecls(code, true);
   // A jump ends a basic block: in block mode the interpreter returns there so translated blocks can take over.
   return `${decl}\n${code}\n${sem.jumps ? 'if (toBlockEnd) { n++; break outer; }' : `o += ${len};`}`;
 }
 
+/**
+ * Rows that run out of line, in a second function: V8 optimizes no function beyond about 60 KB of bytecode, and
+ * the main loop must stay under that. F and D qualify: rare next to integer code, and they never jump.
+ */
+const outOfLine = (op: Opcode): boolean => op.semantics.ext === 'F' || op.semantics.ext === 'D';
+
+/**
+ * The out-of-line function: runs one instruction; returns its length, plus 8 when it ends the slice, or 0 when it
+ * trapped (the cause and tval are then in m.faultCause, m.faultLo, m.faultHi).
+ */
+const sideContext: Context = {
+  trap: (c, lo, hi) => `{ m.faultCause = ${c}; m.faultLo = ${lo}; m.faultHi = ${hi}; return 0; }`,
+  jump: () => { throw new Error('out-of-line instructions do not jump'); },
+  jumpRel: () => { throw new Error('out-of-line instructions do not jump'); },
+  pc: 'pc',
+  end: () => { throw new Error('set per opcode'); },
+  retired: 'm.retired',
+};
+
+function sideCase(op: Opcode): string {
+  const len = op.length;
+  const code = expandSemantics(op, { ...sideContext, end: () => `return ${len + 8};` });
+  return `case ${op.id}: { // ${op.name}\n${fieldDecls(code, false)}\n${code}\nreturn ${len}; }`;
+}
+
+function sideSource(): string {
+  return `${PRELUDE}
+  const bare = false;
+  return function side(w, imm, raw, pc) {
+    switch (w & 1023) {
+      ${opcodes.slice(2).filter(outOfLine).map(sideCase).join('\n')}
+    }
+    throw new Error('not an out-of-line opcode: ' + (w & 1023));
+  };
+  //# sourceURL=ringside-interpreter-side.js`;
+}
+
+/** Operand extraction for a case body: only the fields its code uses (imm and raw from the slot, or parameters). */
+function fieldDecls(code: string, fromSlot: boolean): string {
+  const fields: string[] = [];
+  if (/\brd\b/.test(code)) fields.push('rd = (w >>> 10) & 63');
+  if (/\brs1\b/.test(code)) fields.push('rs1 = (w >>> 16) & 63');
+  if (/\brs2\b/.test(code)) fields.push('rs2 = (w >>> 22) & 63');
+  if (fromSlot && /\bimm\b/.test(code)) fields.push(`imm = P[si + 1]`);
+  if (fromSlot && /\braw\b/.test(code)) fields.push(`raw = P[si + 2]`);
+  return fields.length ? `const ${fields.join(', ')};` : '';
+}
+
 function source(): string {
-  const cases = opcodes.slice(1).map((op) => `case ${op.id}: { // ${op.name}\n${caseBody(op)}\nbreak; }`).join('\n');
+  const cases = opcodes.slice(1).filter((op) => !outOfLine(op)).map((op) => `case ${op.id}: { // ${op.name}\n${caseBody(op)}\nbreak; }`).join('\n');
   return `${PRELUDE}
   const NO_PAGE = new Int32Array(${SLOT_WORDS});
   // The pc is pageBase (a number: any 64-bit address) + o (an int32 offset into the current page), so the
@@ -74,6 +116,12 @@ function source(): string {
           if (!m.decodeSlot(P, pageOff + o, pageBase + o)) { pageBase = m.exception(m.faultCause, m.faultLo, m.faultHi, pageBase + o) - 8192; o = 8192; bare = m.dataBare; t++; }
           continue;
         ${cases}
+        default: {
+          const r = side(w, P[si + 1], P[si + 2], pageBase + o);
+          if (r === 0) { pageBase = m.exception(m.faultCause, m.faultLo, m.faultHi, pageBase + o) - 8192; o = 8192; bare = m.dataBare; t++; continue outer; }
+          o += r & 7;
+          if (r > 8) { m.endSlice = true; n++; break outer; }
+        }
       }
       n++;
     }
@@ -85,13 +133,17 @@ function source(): string {
   //# sourceURL=ringside-interpreter.js`;
 }
 
-let factory: ((m: Hart, A: unknown, Z8in: Uint8Array) => RunFunction) | undefined;
+type Factory<F> = (m: Hart, A: unknown, Z8in: Uint8Array, side?: unknown) => F;
+let factory: Factory<RunFunction> | undefined;
+let sideFactory: Factory<(w: number, imm: number, raw: number, pc: number) => number> | undefined;
 
 /** Compiles (once per process) and binds the interpreter to a hart. */
 export function compileInterpreter(hart: Hart): RunFunction {
-  factory ??= new Function('m', 'A', 'Z8in', source()) as unknown as typeof factory;
+  factory ??= new Function('m', 'A', 'Z8in', 'side', source()) as unknown as typeof factory;
+  sideFactory ??= new Function('m', 'A', 'Z8in', sideSource()) as unknown as typeof sideFactory;
   // A plain object, not the module namespace: its getters would keep V8 from inlining the helpers (measured: 65 → 102 MIPS on CRC).
-  return factory!(hart, { ...A }, Ram.zero8);
+  const helpers = { ...A };
+  return factory!(hart, helpers, Ram.zero8, sideFactory!(hart, helpers, Ram.zero8));
 }
 
 /** The generated source, for inspection and tests. */

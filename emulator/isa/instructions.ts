@@ -24,9 +24,8 @@ export type PgClass = 'innocuous' | 'privileged' | 'sensitive' | 'csr';
  *   LOAD(bytes, signed), STORE(bytes)   the RAM fast path with its slow path (see codegen.ts)
  *   FL, FH   Int32Array low / high halves of f0..f31 (a single is NaN-boxed: FH = -1); f registers are
  *            indexed `rd & 31` (the decoder maps rd = 0 to the x0 sink 32)
- *   FLOAD(bytes), FSTORE(bytes)   the same for f[rd] / f[rs2]
  *   SF       the hart's SoftFloat (results in its return value and SF.hi, exceptions in SF.flags)
- *   C, CH    low / high halves of the CSRs by number (mstatus.FS, fcsr)
+ *   C        low halves of the CSRs by number (mstatus.FS)
  *   TRAP(cause, tvalLo, tvalHi)  take an exception at this instruction and continue at the handler
  *   END      retire this instruction and end the current slice (state that gates interrupts changed)
  */
@@ -81,28 +80,27 @@ export const AmoOp = { lr: 0, sc: 1, swap: 2, add: 3, xor: 4, and: 5, or: 6, min
 const R = 0xfe00707f, I = 0x0000707f, SH64 = 0xfc00707f, SYS = 0xffffffff, AMO = 0xf800707f;
 
 // ---- F and D: every instruction checks mstatus.FS, and marks it Dirty when it changes FP state ----
+// The bookkeeping lives in small hart methods (fpRm, fpSetS/D, fpAccrue, fpLoad/fpStore): FP code is rare
+// next to integer code, and keeping these cases short keeps the whole interpreter optimizable.
 
-const MSTATUS = 0x300, FCSR = 0x003;
-const fpOn = `if ((C[${MSTATUS}] & 0x6000) === 0) TRAP(2, raw, 0);`;
-/** The rounding mode: the instruction's, or frm for DYN (7); reserved modes (5, 6, or frm > 4) are illegal. */
-const withRm = `${fpOn} let rm = (raw >>> 12) & 7; if (rm === 7) rm = (C[${FCSR}] >>> 5) & 7; if (rm > 4) TRAP(2, raw, 0);`;
-const dirty = `C[${MSTATUS}] |= 0x6000; CH[${MSTATUS}] |= -2147483648;`;
-/** Exception flags accrue into fcsr; an instruction that raised none changed no FP state through them. */
-const accrue = `if (SF.flags !== 0) { C[${FCSR}] |= SF.flags; SF.flags = 0; ${dirty} }`;
+/** FP instructions are illegal while mstatus.FS is Off. */
+const fpOn = `if ((C[0x300] & 0x6000) === 0) TRAP(2, raw, 0);`;
+/** The rounding mode (the instruction's, or frm for DYN); -1 when FS is Off or the mode is reserved. */
+const withRm = `const rm = m.fpRm(raw); if (rm < 0) TRAP(2, raw, 0);`;
 /** A single in f[r]: a NaN-boxed value is the low half; anything else reads as the canonical NaN. */
-const sgl = (r: string): string => `(FH[${r}] === -1 ? FL[${r}] : 0x7fc00000)`;
+const sgl = (r: string): string => `m.single(${r})`;
 const dbl = (r: string): string => `FL[${r}], FH[${r}]`;
 const rs3 = '(raw >>> 27)';
-/** fd = SoftFloat result: a single is NaN-boxed, a double's high half is in SF.hi. */
+/** fd = SoftFloat result (a single is NaN-boxed; a double's high half comes from SF.hi); flags accrue. */
 const toF = (D: boolean, call: string, rounded: boolean): string =>
-  `${rounded ? withRm : fpOn} const r = SF.${call}; ${accrue} FL[rd & 31] = r; FH[rd & 31] = ${D ? 'SF.hi' : '-1'}; ${dirty}`;
+  `${rounded ? withRm : fpOn} m.fpSet${D ? 'D' : 'S'}(rd & 31, SF.${call});`;
 /** x[rd] = SoftFloat result (comparisons, fclass, conversions to integers). */
 const toX = (call: string, rounded: boolean): string =>
-  `${rounded ? withRm : fpOn} const r = SF.${call}; ${accrue} L[rd] = r; H[rd] = ${rounded ? 'SF.hi' : '0'};`;
+  `${rounded ? withRm : fpOn} const r = SF.${call}; m.fpAccrue(); L[rd] = r; H[rd] = ${rounded ? 'SF.hi' : '0'};`;
 /** Sign injection works on the sign bit alone: bit 31 of the value's high word. */
 const sgnj = (D: boolean, sign: string): string => D
-  ? `${fpOn} const a = FH[rs1], b = FH[rs2]; FL[rd & 31] = FL[rs1]; FH[rd & 31] = (a & 0x7fffffff) | (${sign}); ${dirty}`
-  : `${fpOn} const a = ${sgl('rs1')}, b = ${sgl('rs2')}; FL[rd & 31] = (a & 0x7fffffff) | (${sign}); FH[rd & 31] = -1; ${dirty}`;
+  ? `${fpOn} const a = FH[rs1], b = FH[rs2]; SF.hi = (a & 0x7fffffff) | (${sign}); m.fpSetD(rd & 31, FL[rs1]);`
+  : `${fpOn} const a = ${sgl('rs1')}, b = ${sgl('rs2')}; m.fpSetS(rd & 31, (a & 0x7fffffff) | (${sign}));`;
 
 const FP = 0xfe00707f, FP_RM = 0xfe00007f, FP_UNARY = 0xfff0007f, FP_UNARY_F3 = 0xfff0707f, FMA = 0x0600007f;
 const INT_KINDS = ['w', 'wu', 'l', 'lu'] as const;
@@ -147,12 +145,17 @@ function floatRows(p: 's' | 'd'): InstructionRow[] {
     row(D ? 'fmv.x.d' : 'fmv.x.w', FP_UNARY_F3, f5(28), 'R', 'rd,fs1', `rd = the bits of fs1 (${w}${D ? '' : ', sign-extended'})`,
       D ? `${fpOn} L[rd] = FL[rs1]; H[rd] = FH[rs1];` : `${fpOn} const v = FL[rs1]; L[rd] = v; H[rd] = v >> 31;`),
     row(D ? 'fmv.d.x' : 'fmv.w.x', FP_UNARY_F3, f5(30), 'R', 'fd,rs1', `fd = the bits of rs1 (${w}${D ? '' : ', NaN-boxed'})`,
-      `${fpOn} FL[rd & 31] = L[rs1]; FH[rd & 31] = ${D ? 'H[rs1]' : '-1'}; ${dirty}`),
+      D ? `${fpOn} SF.hi = H[rs1]; m.fpSetD(rd & 31, L[rs1]);` : `${fpOn} m.fpSetS(rd & 31, L[rs1]);`),
   ];
 }
 
-const fpLoad = (bytes: 4 | 8): string => `${fpOn} FLOAD(${bytes}); ${dirty}`;
-const fpStore = (bytes: 4 | 8): string => `${fpOn} FSTORE(${bytes});`;
+/** FP loads and stores take the hart's general path (translation, PMP, MMIO), not the inline RAM fast path. */
+const fpLoad = (bytes: 4 | 8): string =>
+  `${fpOn} const _b = L[rs1], alo = (_b + imm) | 0, ahi = (H[rs1] + (imm >> 31) + ((alo >>> 0) < (_b >>> 0) ? 1 : 0)) | 0;
+    if (!m.fpLoad(rd & 31, alo, ahi, ${bytes})) TRAP(m.faultCause, m.faultLo, m.faultHi);`;
+const fpStore = (bytes: 4 | 8): string =>
+  `${fpOn} const _b = L[rs1], alo = (_b + imm) | 0, ahi = (H[rs1] + (imm >> 31) + ((alo >>> 0) < (_b >>> 0) ? 1 : 0)) | 0;
+    const st = m.storeSlow(alo, ahi, ${bytes}, FL[rs2], FH[rs2]); if (st === 1) TRAP(m.faultCause, m.faultLo, m.faultHi); if (st === 2) END;`;
 
 const floatInstructions: InstructionRow[] = [
   { name: 'flw', mask: I, match: 0x2007, format: 'I', operands: 'fd,imm(rs1)', ext: 'F', pg: 'innocuous', summary: 'fd = mem32[rs1 + offset] (NaN-boxed)', exec: fpLoad(4) },
