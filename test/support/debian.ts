@@ -5,8 +5,9 @@
 // host name is ever written in the repository): every Debian release suite becomes trixie (bookworm-updates
 // becomes trixie-updates, and so on), the architecture is riscv64, and apt's lists, package cache and state
 // live in the cache folder. The system's sources and state are only read, never written; no root is needed.
-// Signatures stay checked: the sources' own Signed-By keyrings (Debian's archive keyring, which holds the
-// trixie keys since bookworm's 2023.3+deb12u1) verify trixie's Release files.
+// Signatures stay checked: the sources' own Signed-By keyrings verify trixie's Release files (Debian's archive
+// keyring holds the trixie keys; bookworm's debian-archive-keyring 2023.3+deb12u2, on this machine, has them).
+// Nothing here ever marks a source trusted.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -156,7 +157,8 @@ export function deb822(sources: AptSource[]): string {
 
 // ---- apt with a private configuration ----
 
-interface Apt { conf: string; root: string }
+/** How to call apt with the private configuration: `-c conf`. */
+interface Apt { conf: string }
 
 /** Writes the private apt configuration and empty state under root; returns how to call apt with it. */
 function privateApt(root: string): Apt {
@@ -192,7 +194,7 @@ function privateApt(root: string): Apt {
   ];
   const conf = path.join(root, 'apt.conf');
   fs.writeFileSync(conf, `// Written by test/support/debian.ts from this machine's apt sources; regenerated on every fetch.\n${lines.join('\n')}\n`);
-  return { conf, root };
+  return { conf };
 }
 
 interface AptRun { status: number | null; stdout: string; stderr: string }
@@ -205,7 +207,7 @@ function runApt(a: Apt, tool: 'apt-get' | 'apt-cache', args: string[], what: str
 
 function aptFailure(r: AptRun, cmd: string, what: string): DebianLinuxError {
   const hint = /NO_PUBKEY|not signed|GPG error/.test(r.stderr)
-    ? ' The keyring cannot verify trixie: install a debian-archive-keyring with the trixie keys (2023.3+deb12u1 or later).'
+    ? ' The keyring cannot verify trixie: install a debian-archive-keyring that has the trixie keys (bookworm\'s 2023.3+deb12u2 has them).'
     : /Temporary failure|Could not resolve|Could not connect|Unable to connect|Failed to fetch/.test(r.stderr)
       ? ' The first run needs the network (this machine\'s Debian mirror); later runs use the cache.'
       : '';
