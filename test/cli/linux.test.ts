@@ -7,7 +7,7 @@ import { INIT_MARKER, SHELL_PROMPT } from '../support/initramfs';
 import { bootLinuxUnderQemu, ringsideLinuxArgs } from '../support/linux-boot';
 import { runCli } from '../support/toolchain';
 
-/** A boot to the prompt takes about 1 G instructions (measured: /init starts after 0.92 G); then the commands. */
+/** Measured with F/D: /init starts after 0.92 G instructions, and poweroff comes at 1.24 G. */
 const MAX_INSTRUCTIONS = 3_000_000_000;
 
 /** `uname -a` of this kernel: Linux, no host name, the release and the package version from the package lists. */
@@ -26,8 +26,10 @@ function checkCpuinfo(output: string, machine: string): void {
 }
 
 describe('Debian Linux (trixie, 6.12) to a busybox shell', function () {
-  // The first run downloads about 113 MB with apt; later runs take both packages from the user's cache.
-  this.timeout(600_000);
+  // The first run downloads about 113 MB with apt; later runs take both packages from the user's cache. The boot
+  // is about 1.24 G instructions on Ringside; at today's few MIPS (see bench/RESULTS.md, linux-boot) that is
+  // minutes, so the limit is generous: it guards against a hang, it does not measure speed.
+  this.timeout(1_800_000);
   let linux: DebianLinux;
   let qemuUname: string | undefined;
 
