@@ -8,15 +8,28 @@
 // Every figure is the best of RUNS runs. The checksum line each workload prints must be the same
 // on both machines.
 //
+// linux-boot: Debian trixie's riscv64 Linux under OpenSBI (test/support/debian.ts) boots to the busybox
+// shell's prompt, once on the translator (a boot is about a billion instructions), and under QEMU in the same
+// run (best of RUNS), each stopped when the prompt appears on its console. When Linux cannot be had (no
+// network and no cache), or Ringside does not reach the prompt, its row says so and the bench goes on.
+//
 // Options: --runs N (default 3), --only NAME[,NAME...], --no-qemu.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Machine, type Engine } from '../emulator/machine';
-import { CC, QEMU, REPO_ROOT, buildCCached, hasTool, qemuArgs, requireTool, tempDir } from '../test/support/toolchain';
+import { CC, FIRMWARE, QEMU, REPO_ROOT, buildCCached, hasTool, qemuArgs, requireTool, tempDir } from '../test/support/toolchain';
+import { debianLinux, DebianLinuxError, type DebianLinux } from '../test/support/debian';
+import { SHELL_PROMPT } from '../test/support/initramfs';
+import { LINUX_APPEND, LINUX_MEMORY, bootLinuxUnderQemu } from '../test/support/linux-boot';
 
 const WORKLOADS = ['crc32', 'sieve', 'mix', 'crc32-sv39', 'sieve-sv39'];
+const LINUX_BOOT = 'linux-boot';
+/** Gives up on a Ringside boot that has not prompted after this many instructions (a boot takes about 1 G). */
+const LINUX_MAX_INSTRUCTIONS = 4_000_000_000;
+/** Ringside runs in slices this long between looks at the console, so it stops at most this far past the prompt. */
+const LINUX_SLICE = 1_000_000;
 
 /** A `NAME-sv39` workload is NAME entered in S-mode with Sv39 paging on (bench/workloads/sv39-entry.c). */
 function workloadBuild(name: string): { sources: string[]; flags: string[] } {
@@ -106,11 +119,68 @@ function cpuModel(): string {
   }
 }
 
-function main(): void {
+interface LinuxBootRun { seconds: number; instructions: number; prompted: boolean; why: string }
+
+/** Boots Linux in-process on the translator until the shell prompts (or the boot ends or gives up). */
+function bootLinuxRingside(linux: DebianLinux): LinuxBootRun {
+  const m = new Machine({ memory: parseInt(LINUX_MEMORY, 10) * 1024 * 1024 });
+  m.boot(fs.readFileSync(FIRMWARE.openSbiDynamic.path), {
+    kernel: fs.readFileSync(linux.kernel), initrd: fs.readFileSync(linux.initrd), bootargs: LINUX_APPEND,
+  });
+  let consoleText = '';
+  m.events.on('output', (b) => { consoleText += String.fromCharCode(b); });
+  const t0 = process.hrtime.bigint();
+  let why = `no prompt after ${LINUX_MAX_INSTRUCTIONS / 1e9} G instructions`;
+  let prompted = false;
+  while (m.instructions < LINUX_MAX_INSTRUCTIONS) {
+    const stop = m.run(LINUX_SLICE);
+    if (consoleText.includes(SHELL_PROMPT)) { prompted = true; break; }
+    if (stop.kind !== 'limit') {
+      const panic = /Kernel panic - not syncing: .*|unhandled signal .*/.exec(consoleText)?.[0];
+      why = `the boot ended (${stop.kind}) before the prompt${panic ? `: ${panic.trim()}` : ''}`;
+      break;
+    }
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { seconds, instructions: m.instructions, prompted, why };
+}
+
+/** The linux-boot row: Ringside's boot to the prompt against QEMU's, or why it was not run. */
+async function linuxBootRow(o: Options, withQemu: boolean): Promise<{ rows: string[][]; note?: string }> {
+  const header = ['workload', 'instructions', 'Ringside s', 'MIPS', ...(withQemu ? ['QEMU s', 'vs QEMU'] : []), 'kernel'];
+  let linux: DebianLinux;
+  try {
+    requireTool('dpkg-deb');
+    if (!fs.existsSync(FIRMWARE.openSbiDynamic.path)) throw new DebianLinuxError(`${FIRMWARE.openSbiDynamic.path} is missing (install ${FIRMWARE.openSbiDynamic.pkg})`);
+    linux = debianLinux((s) => { process.stderr.write(s); });
+  } catch (e) {
+    const reason = (e as Error).message.trim().split('\n')[0];
+    return { rows: [header], note: `${LINUX_BOOT}  not run: ${reason}` };
+  }
+  process.stderr.write(`running ${LINUX_BOOT} (${linux.kernelPackage.name} ${linux.kernelPackage.version}, to the shell prompt)...\n`);
+  const ours = bootLinuxRingside(linux);
+  const row = [LINUX_BOOT, `${fmt(ours.instructions / 1e6, 1)} M`];
+  if (ours.prompted) row.push(fmt(ours.seconds, 2), fmt(ours.instructions / ours.seconds / 1e6));
+  else row.push('not reached', fmt(ours.instructions / ours.seconds / 1e6));
+  if (withQemu) {
+    let best: number | undefined;
+    for (let i = 0; i < o.runs; i++) {
+      const q = await bootLinuxUnderQemu(linux, { stopAtPrompt: true });
+      if (q.promptMs === undefined) throw new Error(`bench: QEMU did not reach the shell prompt:\n${q.output.slice(-2000)}`);
+      best = Math.min(best ?? Infinity, q.promptMs / 1000);
+    }
+    row.push(fmt(best, 2), ours.prompted && best ? `${fmt(best / ours.seconds, 3)}×` : '-');
+  }
+  row.push(linux.release);
+  return { rows: [header, row], note: ours.prompted ? undefined : `${LINUX_BOOT}: Ringside did not reach the prompt: ${ours.why}` };
+}
+
+async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   requireTool(CC);
-  const names = o.only ?? WORKLOADS;
-  for (const n of names) if (!WORKLOADS.includes(n)) throw new Error(`bench: no workload '${n}' (workloads: ${WORKLOADS.join(', ')})`);
+  const selected = o.only ?? [...WORKLOADS, LINUX_BOOT];
+  for (const n of selected) if (!WORKLOADS.includes(n) && n !== LINUX_BOOT) throw new Error(`bench: no workload '${n}' (workloads: ${[...WORKLOADS, LINUX_BOOT].join(', ')})`);
+  const names = selected.filter((n) => n !== LINUX_BOOT);
   const withQemu = o.qemu && hasTool(QEMU);
 
   console.log(`Ringside benchmark — ${new Date().toISOString()}`);
@@ -118,7 +188,7 @@ function main(): void {
   if (!withQemu) console.log(o.qemu ? `(${QEMU} not found: install qemu-system-misc for the QEMU comparison)` : '(QEMU comparison skipped: --no-qemu)');
 
   let startup = { plain: 0, icount: 0 };
-  if (withQemu) {
+  if (withQemu && names.length > 0) {
     const empty = buildCCached('bench-empty', ['bench/workloads/empty.c']);
     startup = {
       plain: best(o.runs, () => runQemuTimed(empty, false)).seconds,
@@ -167,7 +237,13 @@ function main(): void {
       process.stderr.write(`${name}: interpreter ${fmt(interpMips)} MIPS, translator ${fmt(mips)} MIPS (target ≥ ${TARGET_MIPS.mips})\n`);
     }
   }
-  console.log(table(rows));
+  if (names.length > 0) console.log(table(rows));
+  if (selected.includes(LINUX_BOOT)) {
+    const { rows: linuxRows, note } = await linuxBootRow(o, withQemu);
+    console.log('');
+    if (linuxRows.length > 1) console.log(table(linuxRows));
+    if (note) console.log(note);
+  }
   const crc = rows.find((r) => r[0] === TARGET_MIPS.workload);
   if (crc) {
     for (const [engine, col] of [['interpreter', 2], ['translator', 3]] as const) {
@@ -181,4 +257,7 @@ function main(): void {
   }
 }
 
-main();
+main().catch((e: unknown) => {
+  console.error((e as Error).message);
+  process.exitCode = 1;
+});

@@ -107,7 +107,8 @@ function source(): string {
           if (pa >= 0) { m.faultCause = 1; m.faultLo = pc % 4294967296 | 0; m.faultHi = Math.floor(pc / 4294967296) | 0; }
           pageBase = m.exception(m.faultCause, m.faultLo, m.faultHi, pc) - 8192; o = 8192; bare = m.dataBare; t++; continue;
         }
-        P = page; o = (pc % 4096) | 0; pageBase = pc - o; pageOff = pa - o - ram.base;
+        // & not %: an upper-half pc (Linux's 0xffff...) is a negative number, and % would give a negative offset.
+        P = page; o = pc & 4095; pageBase = pc - o; pageOff = pa - o - ram.base;
       }
       const si = o << 1; // (o / 2) * SLOT_WORDS
       const w = P[si];
