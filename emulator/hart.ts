@@ -48,11 +48,18 @@ export class HartStats {
 
 const TWO32 = 4294967296;
 const MSTATUS_FS = 3 << 13;
+/** mstatus fields that affect translation: MPP (with MPRV), MPRV, SUM, MXR. */
+const MSTATUS_TRANSLATION = (3 << 11) | (1 << 17) | (1 << 18) | (1 << 19);
 
 /** CSR writes after which interrupts must be re-checked (or, later, translations dropped): the slice ends. */
 const ENDS_SLICE = new Set<number>([
   CSR.mstatus, CSR.mie, CSR.mip, CSR.mideleg, CSR.sstatus, CSR.sie, CSR.sip, CSR.satp, CSR.stimecmp, CSR.menvcfg,
   CSR.pmpcfg0, CSR.pmpcfg2, ...Array.from({ length: PMP_ENTRIES }, (_, i) => CSR.pmpaddr0 + i), // PMP: TLBs change
+]);
+
+/** CSR writes that change translation (the TLBs and translated-block links must go). */
+const TRANSLATION_CSRS = new Set<number>([
+  CSR.satp, CSR.pmpcfg0, CSR.pmpcfg2, ...Array.from({ length: PMP_ENTRIES }, (_, i) => CSR.pmpaddr0 + i),
 ]);
 
 export class Hart implements Clock {
@@ -394,7 +401,7 @@ export class Hart implements Clock {
     const c = this.csr;
     if (!c.read(num, this.priv)) return 1;
     if (writes && CsrFile.readOnly(num)) return 1;
-    const olo = c.rlo, ohi = c.rhi;
+    const olo = c.rlo, ohi = c.rhi, status = c.lo[CSR.mstatus];
     if (writes) {
       let nlo = vlo, nhi = vhi;
       if (kind === 1) { nlo = olo | vlo; nhi = ohi | vhi; } else if (kind === 2) { nlo = olo & ~vlo; nhi = ohi & ~vhi; }
@@ -403,7 +410,11 @@ export class Hart implements Clock {
     this.vlo = olo;
     this.vhi = ohi;
     if (writes && ENDS_SLICE.has(num)) {
-      this.translationChanged();
+      // Only satp, PMP and mstatus's MPP/MPRV/SUM/MXR change how addresses translate: other writes (Linux writes
+      // sstatus.SIE constantly) keep the TLBs.
+      if (TRANSLATION_CSRS.has(num) || ((num === CSR.mstatus || num === CSR.sstatus) && ((status ^ c.lo[CSR.mstatus]) & MSTATUS_TRANSLATION) !== 0)) {
+        this.translationChanged();
+      }
       return 2;
     }
     return 0;
@@ -588,10 +599,15 @@ export class Hart implements Clock {
     return this.onCodeChange(off, bytes) || hit;
   }
 
+  /**
+   * fence.i. Every store, AMO and DMA write already drops the decoded and translated code it overwrites, on
+   * every hart, so there is nothing stale to throw away here. (Emptying all caches on each fence.i cost Linux,
+   * which runs thousands of them while booting, half its boot time.) Instructions that straddle two pages are
+   * re-decoded, as their second half may come from a page that was remapped.
+   */
   fenceI(): void {
-    for (const page of this.decoded) if (page) page.fill(0);
+    for (const p of this.straddlers.keys()) this.dropStraddler(p);
     this.straddlers.clear();
-    this.onCodeChange(-1, 0);
   }
 
   // ---- atomics ----
