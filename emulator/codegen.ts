@@ -50,13 +50,16 @@ export function expandCalls(code: string, name: string, expand: (args: string[])
   return out + code.slice(i);
 }
 
+/** rs1 + imm as exact 32-bit halves alo, ahi (the EA macro; loads and stores start with it). */
+const EFFECTIVE_ADDRESS = 'const _b = L[rs1], alo = (_b + imm) | 0, ahi = (H[rs1] + (imm >> 31) + ((alo >>> 0) < (_b >>> 0) ? 1 : 0)) | 0;';
+
 /**
  * Effective address as exact 32-bit halves, and its RAM offset: directly when untranslated, else through the
  * load or store TLB (-1 on a miss, or when the address is not RAM: the slow path then walks and refills).
  */
 function address(store: boolean): string {
   const [key, ram] = store ? ['TSK', 'TSO'] : ['TLK', 'TLO'];
-  return `const _b = L[rs1], alo = (_b + imm) | 0, ahi = (H[rs1] + (imm >> 31) + ((alo >>> 0) < (_b >>> 0) ? 1 : 0)) | 0;
+  return `${EFFECTIVE_ADDRESS}
     let off = -1;
     if (bare) { if (ahi === 0) off = (alo - RBI) | 0; }
     else { const _i = (alo >>> 12) & TLB_MASK; if (${key}[_i] === ahi * 1048576 + (alo >>> 12)) off = (${ram}[_i] + (alo & 4095)) | 0; }`;
@@ -102,6 +105,7 @@ export function expandSemantics(op: Opcode, ctx: Context): string {
   let code = sem.exec;
   code = expandCalls(code, 'LOAD', ([b, s]) => loadCode(Number(b), s === 'true'));
   code = expandCalls(code, 'STORE', ([b]) => storeCode(Number(b)));
+  code = code.replace(/\bEA\b/g, EFFECTIVE_ADDRESS);
   code = expandCalls(code, 'TRAP', ([c, lo, hi]) => ctx.trap(c, lo, hi));
   code = expandCalls(code, 'JUMP_REL', ([d]) => ctx.jumpRel(d));
   code = expandCalls(code, 'JUMP', ([a]) => ctx.jump(a));

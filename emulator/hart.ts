@@ -3,6 +3,7 @@
 import { Bus } from './memory/bus';
 import { PAGE_SHIFT, PageFlag, Ram } from './memory/ram';
 import { CSR, CsrFile, CYCLES_PER_TICK, type Clock } from './csr/file';
+import { MSTATUS_FS } from './csr/table';
 import { decode, OP_UNDECODED } from './isa/decode';
 import { AmoOp } from './isa/instructions';
 import { SoftFloat } from './isa/softfloat';
@@ -47,7 +48,6 @@ export class HartStats {
 }
 
 const TWO32 = 4294967296;
-const MSTATUS_FS = 3 << 13;
 /** mstatus fields that affect translation: MPP (with MPRV), MPRV, SUM, MXR. */
 const MSTATUS_TRANSLATION = (3 << 11) | (1 << 17) | (1 << 18) | (1 << 19);
 
@@ -503,7 +503,7 @@ export class Hart implements Clock {
     this.fl[fd] = v;
     this.fh[fd] = -1;
     this.fpAccrue();
-    this.fpDirty();
+    this.csr.fpDirty();
   }
 
   /** f[fd] = a double: low half v, high half sf.hi; the operation's exception flags accrue. */
@@ -511,7 +511,7 @@ export class Hart implements Clock {
     this.fl[fd] = v;
     this.fh[fd] = this.sf.hi;
     this.fpAccrue();
-    this.fpDirty();
+    this.csr.fpDirty();
   }
 
   /** Exception flags raised by the last operation accrue into fcsr (changing FP state only when there are some). */
@@ -520,7 +520,7 @@ export class Hart implements Clock {
     if (f === 0) return;
     this.csr.lo[CSR.fcsr] |= f;
     this.sf.flags = 0;
-    this.fpDirty();
+    this.csr.fpDirty();
   }
 
   /** flw / fld: f[fd] = memory (a word NaN-boxed). False on a fault (faultCause, faultLo, faultHi set). */
@@ -528,15 +528,10 @@ export class Hart implements Clock {
     if (!this.loadSlow(lo, hi, bytes, false)) return false;
     this.fl[fd] = this.vlo;
     this.fh[fd] = bytes === 8 ? this.vhi : -1;
-    this.fpDirty();
+    this.csr.fpDirty();
     return true;
   }
 
-  /** FP state changed: mstatus.FS becomes Dirty, and SD with it. */
-  private fpDirty(): void {
-    this.csr.lo[CSR.mstatus] |= MSTATUS_FS;
-    this.csr.hi[CSR.mstatus] |= -2147483648;
-  }
 
   /** Stores that missed the RAM fast path. Returns 0 done, 1 fault, 2 done and the slice must end. */
   storeSlow(lo: number, hi: number, bytes: 1 | 2 | 4 | 8, vlo: number, vhi: number): 0 | 1 | 2 {

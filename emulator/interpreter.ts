@@ -68,7 +68,6 @@ function sideCase(op: Opcode): string {
 
 function sideSource(): string {
   return `${PRELUDE}
-  const bare = false;
   return function side(w, imm, raw, pc) {
     switch (w & 1023) {
       ${opcodes.slice(2).filter(outOfLine).map(sideCase).join('\n')}

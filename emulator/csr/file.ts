@@ -1,6 +1,6 @@
 // The hart's CSR storage and access rules: existence, privilege, read-only, WARL masks, counters.
 // Built from the CSR table; the few registers with behaviour beyond a mask are handled here by number.
-import { csrByName, csrTable } from './table';
+import { csrByName, csrTable, MSTATUS_FS } from './table';
 import { SATP_LEVELS } from '../mmu';
 import { Pmp, PMP_ENTRIES } from '../pmp';
 
@@ -21,7 +21,6 @@ export const CSR = Object.fromEntries(NAMED.map((name) => {
 /** The mstatus bits sstatus shows: SIE, SPIE, UBE, SPP, VS, FS, XS, SUM, MXR (low word); UXL, SD (high word). */
 const SSTATUS_LO = 0x000de762, SSTATUS_HI = 0x80000003 | 0;
 const MSTATUS_TVM = 1 << 20;
-const MSTATUS_FS = 3 << 13;
 
 /** Cycles per tick of the 10 MHz timebase: the machine is modelled as 1 GHz, one instruction per cycle. */
 export const CYCLES_PER_TICK = 100;
@@ -115,7 +114,7 @@ export class CsrFile {
       // Writing any FP CSR changes FP state: FS becomes Dirty.
       case CSR.fflags: this.write(CSR.fcsr, (this.lo[CSR.fcsr] & ~0x1f) | (lo & 0x1f), 0); return;
       case CSR.frm: this.write(CSR.fcsr, (this.lo[CSR.fcsr] & ~0xe0) | ((lo & 7) << 5), 0); return;
-      case CSR.fcsr: this.lo[CSR.mstatus] |= MSTATUS_FS; this.hi[CSR.mstatus] |= -2147483648; break;
+      case CSR.fcsr: this.fpDirty(); break;
       // Views write through to the register they show, within their mask.
       case CSR.sstatus: this.write(CSR.mstatus, (this.lo[CSR.mstatus] & ~SSTATUS_LO) | (lo & SSTATUS_LO), (this.hi[CSR.mstatus] & ~SSTATUS_HI) | (hi & SSTATUS_HI)); return;
       case CSR.sie: { const d = this.lo[CSR.mideleg]; this.write(CSR.mie, (this.lo[CSR.mie] & ~d) | (lo & d), 0); return; }
@@ -158,6 +157,12 @@ export class CsrFile {
       if (priv === 0 && ((this.lo[CSR.scounteren] >>> bit) & 1) === 0) return false;
     }
     return true;
+  }
+
+  /** FP state changed (an FP register or fcsr): mstatus.FS becomes Dirty, and SD, which summarises it, is set. */
+  fpDirty(): void {
+    this.lo[CSR.mstatus] |= MSTATUS_FS;
+    this.hi[CSR.mstatus] |= -2147483648;
   }
 
   /** Sstc is enabled: STIP is driven by time >= stimecmp instead of by M-mode software. */

@@ -49,6 +49,15 @@ export const MSTATUS_FIELDS: CsrField[] = [
   { name: 'SXL', lsb: 34, width: 2, desc: 'S-mode XLEN (2 = 64-bit)' },
 ];
 
+/** The bits of a field (below bit 32) as a mask, from its definition. */
+function fieldMask(fields: CsrField[], name: string): number {
+  const f = fields.find((x) => x.name === name);
+  if (!f || f.lsb + f.width > 32) throw new Error(`no low-word field ${name}`);
+  return ((1 << f.width) - 1) << f.lsb;
+}
+/** mstatus.FS: the floating-point unit's state (Off, Initial, Clean, Dirty). */
+export const MSTATUS_FS = fieldMask(MSTATUS_FIELDS, 'FS');
+
 /** Interrupt bits shared by mie and mip. */
 export const INTERRUPT_FIELDS: CsrField[] = [
   { name: 'SSI', lsb: 1, width: 1, desc: 'supervisor software interrupt' },

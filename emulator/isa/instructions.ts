@@ -1,6 +1,7 @@
 // The instruction table: the single source of truth for every RISC-V instruction Ringside knows.
 // Decode, the generated interpreter, disassembly, (later) assembly, hover text and Popek–Goldberg class all read it.
 import type { Format } from './fields';
+import { csrByName, MSTATUS_FS } from '../csr/table';
 
 export type Extension = 'I' | 'M' | 'A' | 'F' | 'D' | 'C' | 'Zicsr' | 'Zifencei' | 'Priv';
 
@@ -22,6 +23,7 @@ export type PgClass = 'innocuous' | 'privileged' | 'sensitive' | 'csr';
  *   m        the hart (memory, CSRs, traps; slow paths return values in m.vlo / m.vhi)
  *   A, O     alu64 helpers, and O = A.out where they leave 64-bit results. Only snippets write L and H.
  *   LOAD(bytes, signed), STORE(bytes)   the RAM fast path with its slow path (see codegen.ts)
+ *   EA       declares alo, ahi: rs1 + imm as exact 32-bit halves (for rows that access memory out of line)
  *   FL, FH   Int32Array low / high halves of f0..f31 (a single is NaN-boxed: FH = -1); f registers are
  *            indexed `rd & 31` (the decoder maps rd = 0 to the x0 sink 32)
  *   SF       the hart's SoftFloat (results in its return value and SF.hi, exceptions in SF.flags)
@@ -84,7 +86,7 @@ const R = 0xfe00707f, I = 0x0000707f, SH64 = 0xfc00707f, SYS = 0xffffffff, AMO =
 // next to integer code, and keeping these cases short keeps the whole interpreter optimizable.
 
 /** FP instructions are illegal while mstatus.FS is Off. */
-const fpOn = `if ((C[0x300] & 0x6000) === 0) TRAP(2, raw, 0);`;
+const fpOn = `if ((C[${csrByName.get('mstatus')!.num}] & ${MSTATUS_FS}) === 0) TRAP(2, raw, 0);`;
 /** The rounding mode (the instruction's, or frm for DYN); -1 when FS is Off or the mode is reserved. */
 const withRm = `const rm = m.fpRm(raw); if (rm < 0) TRAP(2, raw, 0);`;
 /** A single in f[r]: a NaN-boxed value is the low half; anything else reads as the canonical NaN. */
@@ -151,11 +153,9 @@ function floatRows(p: 's' | 'd'): InstructionRow[] {
 
 /** FP loads and stores take the hart's general path (translation, PMP, MMIO), not the inline RAM fast path. */
 const fpLoad = (bytes: 4 | 8): string =>
-  `${fpOn} const _b = L[rs1], alo = (_b + imm) | 0, ahi = (H[rs1] + (imm >> 31) + ((alo >>> 0) < (_b >>> 0) ? 1 : 0)) | 0;
-    if (!m.fpLoad(rd & 31, alo, ahi, ${bytes})) TRAP(m.faultCause, m.faultLo, m.faultHi);`;
+  `${fpOn} EA if (!m.fpLoad(rd & 31, alo, ahi, ${bytes})) TRAP(m.faultCause, m.faultLo, m.faultHi);`;
 const fpStore = (bytes: 4 | 8): string =>
-  `${fpOn} const _b = L[rs1], alo = (_b + imm) | 0, ahi = (H[rs1] + (imm >> 31) + ((alo >>> 0) < (_b >>> 0) ? 1 : 0)) | 0;
-    const st = m.storeSlow(alo, ahi, ${bytes}, FL[rs2], FH[rs2]); if (st === 1) TRAP(m.faultCause, m.faultLo, m.faultHi); if (st === 2) END;`;
+  `${fpOn} EA const st = m.storeSlow(alo, ahi, ${bytes}, FL[rs2], FH[rs2]); if (st === 1) TRAP(m.faultCause, m.faultLo, m.faultHi); if (st === 2) END;`;
 
 const floatInstructions: InstructionRow[] = [
   { name: 'flw', mask: I, match: 0x2007, format: 'I', operands: 'fd,imm(rs1)', ext: 'F', pg: 'innocuous', summary: 'fd = mem32[rs1 + offset] (NaN-boxed)', exec: fpLoad(4) },
