@@ -388,12 +388,10 @@ export class Machine {
 
   /** Cycles until this hart's timers are due (software may move them in the middle of a round). */
   private cyclesUntilTimerOf(h: Hart): number {
-    const now = h.mtime();
-    let until = Infinity;
-    for (const cmp of [this.clint.mtimecmp[h.hartId], h.csr.stce ? stimecmp(h) : Infinity]) {
-      if (cmp !== Infinity && now < cmp) until = Math.min(until, Math.max(1, (cmp - h.timeOffset) * CYCLES_PER_TICK - h.cycles));
-    }
-    return until;
+    const now = h.mtime(), m = this.clint.mtimecmp[h.hartId], s = h.csr.stce ? stimecmp(h) : Infinity;
+    // The earliest deadline still ahead (a timer already due is pending, not a deadline).
+    const next = Math.min(m > now ? m : Infinity, s > now ? s : Infinity);
+    return next === Infinity ? Infinity : Math.max(1, (next - h.timeOffset) * CYCLES_PER_TICK - h.cycles);
   }
 
   /** Some sleeping hart has a timer armed and enabled in mie: sleeping is not forever. */

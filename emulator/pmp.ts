@@ -10,7 +10,22 @@ const R = 1, W = 2, X = 4, L = 0x80;
 const A_OFF = 0, A_TOR = 1, A_NA4 = 2, A_NAPOT = 3;
 
 export class Pmp {
+  /**
+   * Each entry's [start, end) (end 0 when off) and configuration, computed when a PMP register changes rather
+   * than on every check: checks run on every TLB miss and every page-table read.
+   */
+  private readonly start = new Float64Array(PMP_ENTRIES);
+  private readonly end = new Float64Array(PMP_ENTRIES);
+  private readonly config = new Uint8Array(PMP_ENTRIES);
+  private active = false;
+  private stale = true;
+
   constructor(private readonly csr: CsrFile) {}
+
+  /** A pmpcfg or pmpaddr register changed (the CSR file calls this). */
+  changed(): void {
+    this.stale = true;
+  }
 
   /** Configuration byte of entry i. */
   cfg(i: number): number {
@@ -26,23 +41,36 @@ export class Pmp {
 
   /** [start, end) bytes that entry i covers, or undefined when it is off. */
   range(i: number): [number, number] | undefined {
-    const a = (this.cfg(i) >>> 3) & 3;
-    switch (a) {
-      case A_OFF: return undefined;
-      case A_TOR: return [i === 0 ? 0 : this.address(i - 1), this.address(i)];
-      case A_NA4: return [this.address(i), this.address(i) + 4];
-      case A_NAPOT: {
-        // The trailing ones of pmpaddr give the size: 2^(ones + 3) bytes.
-        let ones = 0;
-        const lo = this.csr.lo[PMPADDR0 + i] >>> 0, hi = this.csr.hi[PMPADDR0 + i] & 0x3fffff;
-        while (ones < 32 && ((lo >>> ones) & 1)) ones++;
-        if (ones === 32) while (ones < 54 && ((hi >>> (ones - 32)) & 1)) ones++;
-        const size = 2 ** (ones + 3);
-        const start = Math.floor(this.address(i) / size) * size;
-        return [start, start + size];
+    this.refresh();
+    return this.end[i] === 0 ? undefined : [this.start[i], this.end[i]];
+  }
+
+  private refresh(): void {
+    if (!this.stale) return;
+    this.stale = false;
+    this.active = false;
+    for (let i = 0; i < PMP_ENTRIES; i++) {
+      const cfg = this.cfg(i);
+      this.config[i] = cfg;
+      this.start[i] = this.end[i] = 0;
+      switch ((cfg >>> 3) & 3) {
+        case A_OFF: continue;
+        case A_TOR: this.start[i] = i === 0 ? 0 : this.address(i - 1); this.end[i] = this.address(i); break;
+        case A_NA4: this.start[i] = this.address(i); this.end[i] = this.start[i] + 4; break;
+        case A_NAPOT: {
+          // The trailing ones of pmpaddr give the size: 2^(ones + 3) bytes.
+          let ones = 0;
+          const lo = this.csr.lo[PMPADDR0 + i] >>> 0, hi = this.csr.hi[PMPADDR0 + i] & 0x3fffff;
+          while (ones < 32 && ((lo >>> ones) & 1)) ones++;
+          if (ones === 32) while (ones < 54 && ((hi >>> (ones - 32)) & 1)) ones++;
+          const size = 2 ** (ones + 3);
+          this.start[i] = Math.floor(this.address(i) / size) * size;
+          this.end[i] = this.start[i] + size;
+          break;
+        }
       }
+      this.active = true;
     }
-    return undefined;
   }
 
   /**
@@ -50,8 +78,8 @@ export class Pmp {
    * entry covers only partly fails in every mode).
    */
   anyActive(): boolean {
-    for (let i = 0; i < PMP_ENTRIES; i++) if ((this.cfg(i) >>> 3) & 3) return true;
-    return false;
+    this.refresh();
+    return this.active;
   }
 
   /**
@@ -60,11 +88,13 @@ export class Pmp {
    * S/U-mode denied (16 entries are implemented).
    */
   allows(pa: number, len: number, access: Access, priv: number): boolean {
+    this.refresh();
+    if (!this.active) return priv === 3;
     for (let i = 0; i < PMP_ENTRIES; i++) {
-      const r = this.range(i);
-      if (!r || pa + len <= r[0] || pa >= r[1]) continue;
-      if (pa < r[0] || pa + len > r[1]) return false;
-      const cfg = this.cfg(i);
+      const s = this.start[i], e = this.end[i];
+      if (e === 0 || pa + len <= s || pa >= e) continue;
+      if (pa < s || pa + len > e) return false;
+      const cfg = this.config[i];
       if (priv === 3 && !(cfg & L)) return true;
       const need = access === Access.Fetch ? X : access === Access.Load ? R : W;
       return (cfg & need) !== 0;

@@ -71,6 +71,7 @@ export class CsrFile {
   set(num: number, v: bigint): void {
     this.lo[num] = Number(BigInt.asIntN(32, v));
     this.hi[num] = Number(BigInt.asIntN(32, v >> 32n));
+    if (isPmp(num)) this.pmp.changed();
   }
 
   /**
@@ -141,6 +142,7 @@ export class CsrFile {
     this.hi[num] = (this.hi[num] & ~mh) | (hi & mh);
     // SD summarises FS (the only extension state here): read-only, set exactly when FS is Dirty.
     if (num === CSR.mstatus) this.hi[num] = (this.hi[num] & 0x7fffffff) | ((this.lo[num] & MSTATUS_FS) === MSTATUS_FS ? -2147483648 : 0);
+    if (isPmp(num)) this.pmp.changed();
   }
 
   /** Whether the CSR at num exists and priv may access it (reads; writes also need !readOnly). */
@@ -192,6 +194,10 @@ export class CsrFile {
     this.rhi = Number(BigInt.asIntN(32, v >> 32n));
     return true;
   }
+}
+
+function isPmp(num: number): boolean {
+  return num === CSR.pmpcfg0 || num === CSR.pmpcfg2 || (num >= CSR.pmpaddr0 && num < CSR.pmpaddr0 + PMP_ENTRIES);
 }
 
 function toBig(lo: number, hi: number): bigint {

@@ -65,7 +65,7 @@ describe('MMU', () => {
 });
 
 describe('PMP', () => {
-  // Pmp reads only the lo/hi arrays of the CSR file.
+  // Pmp reads only the lo/hi arrays of the CSR file, and caches what it computed until told they changed.
   const csrOf = () => ({ lo: new Int32Array(4096), hi: new Int32Array(4096) });
   const setAddr = (c: { lo: Int32Array; hi: Int32Array }, i: number, byteAddr: number) => {
     const v = byteAddr / 4;
@@ -89,6 +89,7 @@ describe('PMP', () => {
     assert.equal(pmp.allows(0x8000_6000, 4, Access.Store, 3), true, 'M-mode: allowed where nothing matches');
     assert.equal(pmp.allows(0x8000_0000, 4, Access.Store, 3), true, 'M-mode ignores unlocked entries');
     setCfg(c, 0, 0x80);
+    pmp.changed(); // what CsrFile.write does after a PMP register changes
     assert.equal(pmp.allows(0x8000_0000, 4, Access.Store, 3), false, 'a locked entry binds M-mode too');
   });
 });
