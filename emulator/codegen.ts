@@ -21,7 +21,8 @@ export interface Context {
 
 /**
  * The local constants generated code expects: registers, RAM views and the RAM window. Generated code also
- * needs `bare` in scope: true when data addresses are physical, so the RAM fast path applies.
+ * needs `bare` in scope, true when data addresses are physical so the RAM fast path applies, and `DT` and `DS`,
+ * the TLB's data tag and index salt (see Tlb) for the current context.
  */
 export const PRELUDE = `
   const L = m.L, H = m.H, FL = m.fl, FH = m.fh, SF = m.sf, C = m.csr.lo, ram = m.ram;
@@ -62,7 +63,7 @@ function address(store: boolean): string {
   return `${EFFECTIVE_ADDRESS}
     let off = -1;
     if (bare) { if (ahi === 0) off = (alo - RBI) | 0; }
-    else { const _i = (alo >>> 12) & TLB_MASK; if (${key}[_i] === ahi * 1048576 + (alo >>> 12)) off = (${ram}[_i] + (alo & 4095)) | 0; }`;
+    else { const _i = ((alo >>> 12) ^ DS) & TLB_MASK; if (${key}[_i] === ahi * 1048576 + (alo >>> 12) + DT) off = (${ram}[_i] + (alo & 4095)) | 0; }`;
 }
 
 function loadCode(bytes: number, signed: boolean): string {

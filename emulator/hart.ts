@@ -9,7 +9,7 @@ import { AmoOp } from './isa/instructions';
 import { SoftFloat } from './isa/softfloat';
 import { Emitter } from './events';
 import { isSmall, toNumber } from './isa/alu64';
-import { Access, ACCESS_FAULT, Mmu, Tlb, type TranslationContext } from './mmu';
+import { Access, ACCESS_FAULT, Mmu, Tlb, type TlbContext, type TranslationContext } from './mmu';
 import { PMP_ENTRIES } from './pmp';
 
 export const enum Priv { U = 0, S = 1, M = 3 }
@@ -51,15 +51,12 @@ const TWO32 = 4294967296;
 /** mstatus fields that affect translation: MPP (with MPRV), MPRV, SUM, MXR. */
 const MSTATUS_TRANSLATION = (3 << 11) | (1 << 17) | (1 << 18) | (1 << 19);
 
-/** CSR writes after which interrupts must be re-checked (or, later, translations dropped): the slice ends. */
-const ENDS_SLICE = new Set<number>([
-  CSR.mstatus, CSR.mie, CSR.mip, CSR.mideleg, CSR.sstatus, CSR.sie, CSR.sip, CSR.satp, CSR.stimecmp, CSR.menvcfg,
-  CSR.pmpcfg0, CSR.pmpcfg2, ...Array.from({ length: PMP_ENTRIES }, (_, i) => CSR.pmpaddr0 + i), // PMP: TLBs change
-]);
+/** PMP's CSRs: their results are part of every TLB entry. */
+const PMP_CSRS = new Set<number>([CSR.pmpcfg0, CSR.pmpcfg2, ...Array.from({ length: PMP_ENTRIES }, (_, i) => CSR.pmpaddr0 + i)]);
 
-/** CSR writes that change translation (the TLBs and translated-block links must go). */
-const TRANSLATION_CSRS = new Set<number>([
-  CSR.satp, CSR.pmpcfg0, CSR.pmpcfg2, ...Array.from({ length: PMP_ENTRIES }, (_, i) => CSR.pmpaddr0 + i),
+/** CSR writes after which interrupts must be re-checked or translation changes: the slice ends. */
+const ENDS_SLICE = new Set<number>([
+  CSR.mstatus, CSR.mie, CSR.mip, CSR.mideleg, CSR.sstatus, CSR.sie, CSR.sip, CSR.satp, CSR.stimecmp, CSR.menvcfg, ...PMP_CSRS,
 ]);
 
 export class Hart implements Clock {
@@ -126,6 +123,8 @@ export class Hart implements Clock {
   readonly tlb = new Tlb();
   private readonly mmu: Mmu;
   private readonly ctx: TranslationContext = { priv: 3, satpLo: 0, satpHi: 0, sum: false, mxr: false };
+  private readonly dataContext: TlbContext = { mode: 0, asid: 0, priv: 3, sum: false, mxr: false };
+  private readonly fetchContext: TlbContext = { mode: 0, asid: 0, priv: 3, sum: false, mxr: false };
 
   private resValid = false;
   private resAddr = 0;
@@ -233,12 +232,13 @@ export class Hart implements Clock {
   }
 
   /**
-   * Recomputes which accesses are translated after satp, mstatus, the privilege mode or (sfence.vma) the page
-   * tables changed. Nothing caches translations beyond a slice except translated-block links, keyed by the epoch.
+   * Recomputes which accesses are translated, and under which TLB context, after satp, mstatus or the privilege
+   * mode changed. The TLBs keep their entries (they are tagged by context); translated-block links, which are by
+   * virtual pc, are keyed by the epoch and go.
    */
-  translationChanged(): void {
+  contextChanged(): void {
     const c = this.csr, s = c.lo[CSR.mstatus];
-    const paging = (c.hi[CSR.satp] >>> 28) !== 0;
+    const mode = c.hi[CSR.satp] >>> 28;
     const mprv = (s & (1 << 17)) !== 0;
     const dataPriv = this.priv === Priv.M && mprv ? (s >>> 11) & 3 : this.priv;
     // Below M-mode every access is checked against PMP (16 entries exist), so only M-mode with every entry off
@@ -246,9 +246,30 @@ export class Hart implements Clock {
     const pmpOn = this.csr.pmp.anyActive();
     this.fetchBare = this.priv === Priv.M && !pmpOn;
     this.dataBare = dataPriv === Priv.M && !pmpOn;
-    this.paging = paging;
+    this.paging = mode !== 0;
+    const asid = (c.hi[CSR.satp] >>> 12) & 0xffff, d = this.dataContext, f = this.fetchContext;
+    d.mode = f.mode = mode; d.asid = f.asid = asid;
+    d.priv = dataPriv; f.priv = this.priv;
+    d.sum = (s & (1 << 18)) !== 0; d.mxr = (s & (1 << 19)) !== 0;
+    this.tlb.select(d, f);
+    this.codeMapChanged();
+  }
+
+  /**
+   * sfence.vma: drops the TLB entries for one virtual address or all (when rs1 is x0), in one address space or all
+   * (when rs2 is x0), as the privileged spec prescribes.
+   */
+  sfenceVma(allAddresses: boolean, lo: number, hi: number, allAsids: boolean, asid: number): void {
+    const a = allAsids ? undefined : asid & 0xffff;
+    if (!allAddresses) this.tlb.flushPage(lo, hi, a);
+    else if (a === undefined) this.tlb.flush();
+    else this.tlb.flushAsid(a);
+    this.codeMapChanged();
+  }
+
+  /** The virtual → physical map of code may have changed: links by virtual pc and page-straddling decodes go. */
+  private codeMapChanged(): void {
     this.translationEpoch++;
-    this.tlb.flush();
     if (this.straddlers.size !== 0) {
       for (const p of this.straddlers.keys()) this.dropStraddler(p);
       this.straddlers.clear();
@@ -274,11 +295,12 @@ export class Hart implements Clock {
       return -1;
     }
     const ctx = this.context(access);
-    let pa: number;
+    let pa: number, level = 0;
     if (this.paging && ctx.priv !== Priv.M) {
       const w = this.mmu.translate(lo, hi, access, ctx);
       if (w.pa < 0) { this.fault(w.cause, lo, hi); return w.pa; }
       pa = w.pa;
+      level = w.level;
     } else {
       if (!(isSmall(hi) && hi >= 0)) { this.fault(ACCESS_FAULT[access], lo, hi); return -1; }
       pa = toNumber(lo, hi);
@@ -287,7 +309,7 @@ export class Hart implements Clock {
     if (!pmp.allows(pa, len, access, ctx.priv)) { this.fault(ACCESS_FAULT[access], lo, hi); return -1; }
     const page = pa - (lo & 4095);
     if (page >= this.ram.base && page + 4096 <= this.ram.base + this.ram.size && pmp.allows(page, 4096, access, ctx.priv)) {
-      this.tlb.fill(access, lo, hi, page - this.ram.base);
+      this.tlb.fill(access, lo, hi, page - this.ram.base, level);
     }
     return pa;
   }
@@ -338,10 +360,14 @@ export class Hart implements Clock {
    */
   private setPriv(p: Priv): void {
     this.resValid = false;
-    if (p === this.priv) return;
+    if (p === this.priv) {
+      // M to M changes MPP, which is the data accesses' privilege while MPRV is set.
+      if (p === Priv.M && (this.csr.lo[CSR.mstatus] & (1 << 17)) !== 0) this.contextChanged();
+      return;
+    }
     const from = this.priv;
     this.priv = p;
-    this.translationChanged();
+    this.contextChanged();
     this.stats.privilegeChanges++;
     if (this.events.has('privilegeChange')) this.events.emit('privilegeChange', { from, to: p });
   }
@@ -410,10 +436,11 @@ export class Hart implements Clock {
     this.vlo = olo;
     this.vhi = ohi;
     if (writes && ENDS_SLICE.has(num)) {
-      // Only satp, PMP and mstatus's MPP/MPRV/SUM/MXR change how addresses translate: other writes (Linux writes
-      // sstatus.SIE constantly) keep the TLBs.
-      if (TRANSLATION_CSRS.has(num) || ((num === CSR.mstatus || num === CSR.sstatus) && ((status ^ c.lo[CSR.mstatus]) & MSTATUS_TRANSLATION) !== 0)) {
-        this.translationChanged();
+      // PMP results are part of every TLB entry: a PMP change flushes them all. satp and mstatus's MPP, MPRV, SUM
+      // and MXR select another TLB context; other writes (Linux writes sstatus.SIE constantly) change nothing.
+      if (PMP_CSRS.has(num)) { this.tlb.flush(); this.contextChanged(); }
+      else if (num === CSR.satp || ((num === CSR.mstatus || num === CSR.sstatus) && ((status ^ c.lo[CSR.mstatus]) & MSTATUS_TRANSLATION) !== 0)) {
+        this.contextChanged();
       }
       return 2;
     }

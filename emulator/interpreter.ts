@@ -21,9 +21,16 @@ function jumpTo(target: string): string {
   return `{ const _t = ${target}, _d = _t - pageBase; if (_d >= 0 && _d < 4096) o = _d | 0; else { pageBase = _t - 8192; o = 8192; } }`;
 }
 
+/**
+ * Takes an exception at pc and continues at its handler. The trap may change the privilege mode and so the
+ * translation: the page is looked up again, and bareness and the TLB's tag and salt are re-read.
+ */
+function takeTrap(cause: string, lo: string, hi: string, pc: string): string {
+  return `pageBase = m.exception(${cause}, ${lo}, ${hi}, ${pc}) - 8192; o = 8192; bare = m.dataBare; DT = m.tlb.dataTag; DS = m.tlb.dataSalt; t++;`;
+}
+
 const interpreterContext: Context = {
-  // A trap may change the privilege mode and so the translation: refetch the page and re-read bareness.
-  trap: (c, lo, hi) => `{ pageBase = m.exception(${c}, ${lo}, ${hi}, pageBase + o) - 8192; o = 8192; bare = m.dataBare; t++; continue outer; }`,
+  trap: (c, lo, hi) => `{ ${takeTrap(c, lo, hi, 'pageBase + o')} continue outer; }`,
   jump: (a) => jumpTo(a),
   jumpRel: (d) => `o += ${d};`,
   pc: '(pageBase + o)',
@@ -95,7 +102,7 @@ function source(): string {
   // The pc is pageBase (a number: any 64-bit address) + o (an int32 offset into the current page), so the
   // common case of straight-line code and in-page branches is integer arithmetic only.
   return function run(budget, toBlockEnd) {
-    let n = 0, t = 0, P = NO_PAGE, pageBase = m.pc - 8192, pageOff = 0, o = 8192, bare = m.dataBare;
+    let n = 0, t = 0, P = NO_PAGE, pageBase = m.pc - 8192, pageOff = 0, o = 8192, bare = m.dataBare, DT = m.tlb.dataTag, DS = m.tlb.dataSalt;
     const base = m.retired;
     outer: while (n + t < budget) {
       if ((o >>> 0) >= 4096) {
@@ -104,7 +111,7 @@ function source(): string {
         const page = pa < 0 ? undefined : m.fetchPage(pa);
         if (page === undefined) {
           if (pa >= 0) { m.faultCause = 1; m.faultLo = pc % 4294967296 | 0; m.faultHi = Math.floor(pc / 4294967296) | 0; }
-          pageBase = m.exception(m.faultCause, m.faultLo, m.faultHi, pc) - 8192; o = 8192; bare = m.dataBare; t++; continue;
+          ${takeTrap('m.faultCause', 'm.faultLo', 'm.faultHi', 'pc')} continue;
         }
         // & not %: an upper-half pc (Linux's 0xffff...) is a negative number, and % would give a negative offset.
         P = page; o = pc & 4095; pageBase = pc - o; pageOff = pa - o - ram.base;
@@ -113,12 +120,12 @@ function source(): string {
       const w = P[si];
       switch (w & 1023) {
         case 0:
-          if (!m.decodeSlot(P, pageOff + o, pageBase + o)) { pageBase = m.exception(m.faultCause, m.faultLo, m.faultHi, pageBase + o) - 8192; o = 8192; bare = m.dataBare; t++; }
+          if (!m.decodeSlot(P, pageOff + o, pageBase + o)) { ${takeTrap('m.faultCause', 'm.faultLo', 'm.faultHi', 'pageBase + o')} }
           continue;
         ${cases}
         default: {
           const r = side(w, P[si + 1], P[si + 2], pageBase + o);
-          if (r === 0) { pageBase = m.exception(m.faultCause, m.faultLo, m.faultHi, pageBase + o) - 8192; o = 8192; bare = m.dataBare; t++; continue outer; }
+          if (r === 0) { ${takeTrap('m.faultCause', 'm.faultLo', 'm.faultHi', 'pageBase + o')} continue outer; }
           o += r & 7;
           if (r > 8) { m.endSlice = true; n++; break outer; }
         }

@@ -15,14 +15,53 @@ const TWO32 = 4294967296;
 /** satp.MODE values this MMU implements, with their number of levels. */
 export const SATP_LEVELS: Record<number, number> = { 8: 3, 9: 4 };
 
-/** Entries per TLB (direct-mapped by the low VPN bits). */
-export const TLB_SIZE = 256;
+/** Entries per TLB kind (direct-mapped by the low VPN bits). */
+export const TLB_SIZE = 1024;
 
 /**
- * Software TLBs for translated accesses to RAM, read by the generated fast path: per entry, the key
- * (the virtual page number as a number, NaN when empty) and the RAM offset of the physical page. Loads and
- * stores have separate TLBs, so a page enters the store TLB only once a store walk has set its D bit;
- * fetches have their own. Entries hold for the current privilege, satp and mstatus: any change flushes all.
+ * Virtual page keys are hi * 2^20 + (lo >>> 12): below 2^35 in magnitude for any canonical Sv48 address. A tag,
+ * a multiple of 2^36 plus 2^35, makes them non-negative and names the translation context they were filled in.
+ */
+const TAG_UNIT = 2 ** 36;
+const KEY_BIAS = 2 ** 35;
+/** Tags stay below 2^16, so that a tagged key (< 2^52) is an exact double. */
+const MAX_TAGS = 1 << 16;
+
+/** What a cached translation was filled under, besides the address: the address space and the permission check. */
+export interface TlbContext {
+  /** satp.MODE (8 Sv39, 9 Sv48; 0 when nothing is translated). */
+  mode: number;
+  asid: number;
+  /** Effective privilege of the access. */
+  priv: number;
+  /** mstatus.SUM and MXR, which change what S-mode data accesses may do (ignored for fetches). */
+  sum: boolean;
+  mxr: boolean;
+}
+
+/** One cached translation, for debuggers (`info tlb`) and tests. */
+export interface TlbEntry {
+  kind: 'load' | 'store' | 'fetch';
+  mode: number;
+  asid: number;
+  priv: number;
+  /** Virtual and physical page addresses (4 KiB pages; a superpage is cached one 4 KiB page at a time). */
+  vpage: bigint;
+  ppage: number;
+  /** 0 for a 4 KiB page, 1 for a 2 MiB megapage, 2 for a 1 GiB gigapage, 3 for a 512 GiB terapage. */
+  level: number;
+}
+
+/**
+ * Software TLBs for translated accesses to RAM, read by the generated fast path: per entry, a tagged key (the
+ * virtual page number plus the tag of the context it was filled in, NaN when empty) and the RAM offset of the
+ * physical page. Loads and stores have separate TLBs, so a page enters the store TLB only once a store walk has
+ * set its D bit; fetches have their own.
+ *
+ * Entries are tagged by address space (satp mode and ASID) and by the permission context (privilege, SUM, MXR), so
+ * switching privilege, toggling SUM or writing satp selects other tags instead of flushing; `sfence.vma` drops
+ * exactly the entries the privileged spec says it must (by address, by ASID, or all). Dropping a whole context
+ * just retires its tags: their entries can never match again.
  */
 export class Tlb {
   readonly loadKey = new Float64Array(TLB_SIZE).fill(NaN);
@@ -31,33 +70,148 @@ export class Tlb {
   readonly storeOff = new Int32Array(TLB_SIZE);
   readonly fetchKey = new Float64Array(TLB_SIZE).fill(NaN);
   readonly fetchOff = new Int32Array(TLB_SIZE);
+  private readonly loadLevel = new Uint8Array(TLB_SIZE);
+  private readonly storeLevel = new Uint8Array(TLB_SIZE);
+  private readonly fetchLevel = new Uint8Array(TLB_SIZE);
+  /** Added to a virtual page key for data accesses and for fetches in the current context. */
+  dataTag = 0;
+  fetchTag = 0;
+  /**
+   * XORed into the index of data accesses and fetches in the current context, so that the same page in two
+   * contexts (two processes' user pages; kernel data with SUM on and off) has two places to live.
+   */
+  dataSalt = 0;
+  fetchSalt = 0;
+  /** The current contexts' keys (see contextKey). */
+  private dataContext = 0;
+  private fetchContext = 0;
+  /** Context key → tag number, for the contexts seen since they were last flushed. */
+  private readonly tags = new Map<number, number>();
+  /** Tag number → context key. */
+  private readonly tagContext = new Float64Array(MAX_TAGS);
+  private nextTag = 0;
 
+  constructor() {
+    this.retag();
+  }
+
+  /** Selects the contexts the next data accesses and fetches are looked up and filled in. */
+  select(data: TlbContext, fetch: TlbContext): void {
+    this.dataContext = contextKey(data, false);
+    this.fetchContext = contextKey(fetch, true);
+    this.retag();
+  }
+
+  /** Forgets every translation (sfence.vma x0, x0, and any PMP change). */
   flush(): void {
-    this.loadKey.fill(NaN);
-    this.storeKey.fill(NaN);
-    this.fetchKey.fill(NaN);
+    // Tag numbers restart only when exhausted; until then retired tags simply never match.
+    this.tags.clear();
+    this.retag();
+  }
+
+  /** Forgets the translations of one address space (sfence.vma x0, asid). */
+  flushAsid(asid: number): void {
+    for (const key of this.tags.keys()) if (asidOf(key) === asid) this.tags.delete(key);
+    this.retag();
+  }
+
+  /**
+   * Forgets the translations of the page holding the virtual address (lo, hi), in every address space or only in
+   * ASID asid (sfence.vma va, x0 / va, asid). Superpages are cached a 4 KiB page at a time: every cached piece of
+   * a superpage that contains the address goes, as the spec requires.
+   */
+  flushPage(lo: number, hi: number, asid?: number): void {
+    const page = hi * 1048576 + (lo >>> 12) + KEY_BIAS;
+    for (const [keys, levels] of [[this.loadKey, this.loadLevel], [this.storeKey, this.storeLevel], [this.fetchKey, this.fetchLevel]] as const) {
+      for (let i = 0; i < TLB_SIZE; i++) {
+        const key = keys[i];
+        if (key !== key) continue; // empty
+        const tag = Math.floor(key / TAG_UNIT), span = 2 ** (9 * levels[i]);
+        if (Math.floor((key - tag * TAG_UNIT) / span) !== Math.floor(page / span)) continue;
+        if (asid === undefined || asidOf(this.tagContext[tag]) === asid) keys[i] = NaN;
+      }
+    }
   }
 
   /** Remembers that virtual page (lo, hi) maps to the RAM page at ramOff for this kind of access. */
-  fill(access: Access, lo: number, hi: number, ramOff: number): void {
-    const i = (lo >>> 12) & (TLB_SIZE - 1), key = hi * 1048576 + (lo >>> 12);
-    const [keys, offs] = access === Access.Load ? [this.loadKey, this.loadOff]
-      : access === Access.Store ? [this.storeKey, this.storeOff] : [this.fetchKey, this.fetchOff];
-    keys[i] = key;
-    offs[i] = ramOff;
+  fill(access: Access, lo: number, hi: number, ramOff: number, level: number): void {
+    const page = hi * 1048576 + (lo >>> 12);
+    const i = ((lo >>> 12) ^ (access === Access.Fetch ? this.fetchSalt : this.dataSalt)) & (TLB_SIZE - 1);
+    switch (access) {
+      case Access.Load: this.loadKey[i] = page + this.dataTag; this.loadOff[i] = ramOff; this.loadLevel[i] = level; break;
+      case Access.Store: this.storeKey[i] = page + this.dataTag; this.storeOff[i] = ramOff; this.storeLevel[i] = level; break;
+      case Access.Fetch: this.fetchKey[i] = page + this.fetchTag; this.fetchOff[i] = ramOff; this.fetchLevel[i] = level; break;
+    }
   }
 
   /** The RAM offset for a fetch at (lo, hi), or -1 on a miss. */
   fetch(lo: number, hi: number): number {
-    const i = (lo >>> 12) & (TLB_SIZE - 1);
-    return this.fetchKey[i] === hi * 1048576 + (lo >>> 12) ? this.fetchOff[i] + (lo & 4095) : -1;
+    const i = ((lo >>> 12) ^ this.fetchSalt) & (TLB_SIZE - 1);
+    return this.fetchKey[i] === hi * 1048576 + (lo >>> 12) + this.fetchTag ? this.fetchOff[i] + (lo & 4095) : -1;
+  }
+
+  /** The live entries, with their contexts (retired tags are left out). ramBase turns RAM offsets into addresses. */
+  entries(ramBase: number): TlbEntry[] {
+    const live = new Set(this.tags.values()), out: TlbEntry[] = [];
+    const kinds = [['load', this.loadKey, this.loadOff, this.loadLevel], ['store', this.storeKey, this.storeOff, this.storeLevel],
+      ['fetch', this.fetchKey, this.fetchOff, this.fetchLevel]] as const;
+    for (const [kind, keys, offs, levels] of kinds) {
+      for (let i = 0; i < TLB_SIZE; i++) {
+        const key = keys[i], tag = Math.floor(key / TAG_UNIT);
+        if (key !== key || !live.has(tag)) continue;
+        const ctx = this.tagContext[tag];
+        const vpage = BigInt.asUintN(64, BigInt(key - tag * TAG_UNIT - KEY_BIAS) << 12n);
+        out.push({ kind, mode: modeOf(ctx), asid: asidOf(ctx), priv: privOf(ctx), vpage, ppage: ramBase + offs[i], level: levels[i] });
+      }
+    }
+    return out;
+  }
+
+  private retag(): void {
+    if (this.nextTag + 2 > MAX_TAGS) this.restart();
+    this.dataTag = this.tag(this.dataContext);
+    this.fetchTag = this.tag(this.fetchContext);
+    this.dataSalt = salt(this.dataTag);
+    this.fetchSalt = salt(this.fetchTag);
+  }
+
+  private tag(key: number): number {
+    let tag = this.tags.get(key);
+    if (tag === undefined) {
+      tag = this.nextTag++;
+      this.tags.set(key, tag);
+      this.tagContext[tag] = key;
+    }
+    return tag * TAG_UNIT + KEY_BIAS;
+  }
+
+  /** All tag numbers are used: empty the arrays so numbering can start again. */
+  private restart(): void {
+    for (const k of [this.loadKey, this.storeKey, this.fetchKey]) k.fill(NaN);
+    this.tags.clear();
+    this.nextTag = 0;
   }
 }
+
+/** A context as one number: ((mode·2^16 + asid)·4 + priv)·8 + SUM·2 + MXR, with the fields that do not apply zeroed. */
+function contextKey(c: TlbContext, fetch: boolean): number {
+  const translated = c.mode !== 0 && c.priv !== 3;
+  const mode = translated ? c.mode : 0, asid = translated ? c.asid : 0;
+  const flags = fetch ? 0 : (c.priv === 1 && c.sum ? 2 : 0) | (c.mxr ? 1 : 0);
+  return ((mode * 65536 + asid) * 4 + c.priv) * 8 + flags;
+}
+/** A tag's index salt: its tag number, scattered over the index bits (Fibonacci hashing). */
+const salt = (tag: number): number => Math.imul(Math.floor(tag / TAG_UNIT), 0x9e3779b1) >>> (32 - Math.log2(TLB_SIZE));
+const asidOf = (key: number): number => Math.floor(key / 32) % 65536;
+const modeOf = (key: number): number => Math.floor(key / 32 / 65536);
+const privOf = (key: number): number => Math.floor(key / 8) % 4;
 
 export interface Walk {
   /** Physical address, or -1 on a fault (then `cause` says which). */
   pa: number;
   cause: number;
+  /** The level of the leaf PTE (0: a 4 KiB page; 1, 2, 3: a superpage). */
+  level: number;
 }
 
 /** What the translation depends on besides the address. */
@@ -72,7 +226,7 @@ export interface TranslationContext {
 }
 
 export class Mmu {
-  private readonly result: Walk = { pa: -1, cause: 0 };
+  private readonly result: Walk = { pa: -1, cause: 0, level: 0 };
 
   /**
    * @param pteReadable PMP's verdict on reading the 8-byte PTE at a physical address: the walk's own accesses
@@ -126,6 +280,7 @@ export class Mmu {
       }
       r.pa = (ppn + (vpnAll % span)) * 4096 + (lo & 4095);
       r.cause = 0;
+      r.level = level;
       return r;
     }
     return this.fail(access);

@@ -193,7 +193,7 @@ export class Translator {
     const text = parts.join('\n').replace(/\/\*flush:(\d+)\*\//g, (_, k: string) => flush(loops ? dirty : dirtyAt[Number(k)]));
     const locals = [...used].map((n) => `x${n}l = L[${n}], x${n}h = H[${n}]`).join(', ');
     const body = `let n = 0${locals ? `, ${locals}` : ''};\n${loops ? `for (;;) {\n${text}\n}` : text}`;
-    const factory = new Function('m', 'A', 'Z8in', `${PRELUDE}\nreturn function block(pc, left) {\nconst bare = m.dataBare;\n${body}\n};`);
+    const factory = new Function('m', 'A', 'Z8in', `${PRELUDE}\nreturn function block(pc, left) {\nconst bare = m.dataBare, DT = m.tlb.dataTag, DS = m.tlb.dataSalt;\n${body}\n};`);
     const start = pageStart + slot * 2;
     // Flag the page as code, so that stores into it reach drop().
     this.hart.fetchPage(ram.base + start);

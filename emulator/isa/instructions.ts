@@ -239,7 +239,7 @@ export const instructions: InstructionRow[] = [
   // Privileged
   { name: 'mret', mask: SYS, match: 0x30200073, format: 'NONE', operands: '', ext: 'Priv', pg: 'privileged', summary: 'return from an M-mode trap: pc = mepc, mode = MPP, MIE = MPIE', jumps: true, exec: `if (m.priv !== 3) TRAP(2, raw, 0); JUMP(m.mret()); END;` },
   { name: 'sret', mask: SYS, match: 0x10200073, format: 'NONE', operands: '', ext: 'Priv', pg: 'privileged', summary: 'return from an S-mode trap: pc = sepc, mode = SPP, SIE = SPIE', jumps: true, exec: `if (m.sretTraps()) TRAP(2, raw, 0); JUMP(m.sret()); END;` },
-  { name: 'sfence.vma', mask: 0xfe007fff, match: 0x12000073, format: 'R', operands: 'rs1,rs2', ext: 'Priv', pg: 'privileged', summary: 'order page-table writes before later translations (flush TLB entries)', exec: `if (m.sfenceTraps()) TRAP(2, raw, 0); m.translationChanged(); END;` },
+  { name: 'sfence.vma', mask: 0xfe007fff, match: 0x12000073, format: 'R', operands: 'rs1,rs2', ext: 'Priv', pg: 'privileged', summary: 'order page-table writes before later translations (flush TLB entries)', exec: `if (m.sfenceTraps()) TRAP(2, raw, 0); m.sfenceVma(rs1 === 0, L[rs1], H[rs1], rs2 === 0, L[rs2]); END;` },
   { name: 'wfi', mask: SYS, match: 0x10500073, format: 'NONE', operands: '', ext: 'Priv', pg: 'privileged', summary: 'wait for interrupt', exec: `if (m.wfiTraps()) TRAP(2, raw, 0); if (!m.interruptPending()) m.waitForInterrupt = true; END;` },
   // M
   { name: 'mul', mask: R, match: 0x2000033, format: 'R', operands: 'rd,rs1,rs2', ext: 'M', pg: 'innocuous', summary: 'rd = (rs1 * rs2)[63:0]', exec: binop('mul') },
