@@ -89,3 +89,48 @@ export function decodeOperands(format: Format, x: number): Operands {
     case 'CNONE': return { rd: 0, rs1: 0, rs2: 0, imm: 0 };
   }
 }
+
+const put = (v: number, hi: number, lo: number, at: number): number => ((v >>> lo) & ((1 << (hi - lo + 1)) - 1)) << at;
+/** A compressed register field: x8..x15 as 0..7 (callers check the range by decoding the result back). */
+const cr = (r: number, at: number): number => ((r - 8) & 7) << at;
+
+/**
+ * Packs operands into a format's fields: the inverse of decodeOperands, for the assembler. Fields a format
+ * cannot hold are truncated, so the caller checks an encoding by decoding it back and comparing: that one test
+ * covers every range, alignment and register-class rule of every format.
+ */
+export function encodeOperands(format: Format, o: Operands): number {
+  const { rd, rs1, rs2, imm } = o;
+  const r = (rd << 7) | (rs1 << 15) | (rs2 << 20);
+  switch (format) {
+    case 'R': case 'R4': case 'AMO': return r;
+    case 'I': return (rd << 7) | (rs1 << 15) | ((imm & 0xfff) << 20);
+    case 'S': return (rs1 << 15) | (rs2 << 20) | put(imm, 4, 0, 7) | put(imm, 11, 5, 25);
+    case 'B': return (rs1 << 15) | (rs2 << 20) | put(imm, 11, 11, 7) | put(imm, 4, 1, 8) | put(imm, 10, 5, 25) | put(imm, 12, 12, 31);
+    case 'U': return (rd << 7) | (imm & 0xfffff000);
+    case 'J': return (rd << 7) | put(imm, 19, 12, 12) | put(imm, 11, 11, 20) | put(imm, 10, 1, 21) | put(imm, 20, 20, 31);
+    case 'SHIFT64': return (rd << 7) | (rs1 << 15) | ((imm & 63) << 20);
+    case 'SHIFT32': return (rd << 7) | (rs1 << 15) | ((imm & 31) << 20);
+    case 'CSR': case 'CSRI': case 'FENCE': return (rd << 7) | (rs1 << 15) | ((imm & 0xfff) << 20);
+    case 'NONE': case 'CNONE': return 0;
+    case 'CR_JR': case 'CR_JALR': return rs1 << 7;
+    case 'CR_MV': case 'CR_ADD': return (rd << 7) | (rs2 << 2);
+    case 'CI': case 'CI_LI': case 'CI_SHIFT': return (rd << 7) | put(imm, 5, 5, 12) | put(imm, 4, 0, 2);
+    case 'CI_LUI': return (rd << 7) | put(imm, 17, 17, 12) | put(imm, 16, 12, 2);
+    case 'CI_SP16': return (2 << 7) | put(imm, 9, 9, 12) | put(imm, 4, 4, 6) | put(imm, 6, 6, 5) | put(imm, 8, 7, 3) | put(imm, 5, 5, 2);
+    case 'CI_LWSP': return (rd << 7) | put(imm, 5, 5, 12) | put(imm, 4, 2, 4) | put(imm, 7, 6, 2);
+    case 'CI_LDSP': return (rd << 7) | put(imm, 5, 5, 12) | put(imm, 4, 3, 5) | put(imm, 8, 6, 2);
+    case 'CSS_SW': return (rs2 << 2) | put(imm, 5, 2, 9) | put(imm, 7, 6, 7);
+    case 'CSS_SD': return (rs2 << 2) | put(imm, 5, 3, 10) | put(imm, 8, 6, 7);
+    case 'CIW': return cr(rd, 2) | put(imm, 5, 4, 11) | put(imm, 9, 6, 7) | put(imm, 2, 2, 6) | put(imm, 3, 3, 5);
+    case 'CL_W': return cr(rd, 2) | cr(rs1, 7) | put(imm, 5, 3, 10) | put(imm, 2, 2, 6) | put(imm, 6, 6, 5);
+    case 'CL_D': return cr(rd, 2) | cr(rs1, 7) | put(imm, 5, 3, 10) | put(imm, 7, 6, 5);
+    case 'CS_W': return cr(rs2, 2) | cr(rs1, 7) | put(imm, 5, 3, 10) | put(imm, 2, 2, 6) | put(imm, 6, 6, 5);
+    case 'CS_D': return cr(rs2, 2) | cr(rs1, 7) | put(imm, 5, 3, 10) | put(imm, 7, 6, 5);
+    case 'CA': return cr(rd, 7) | cr(rs2, 2);
+    case 'CB': return cr(rs1, 7) | put(imm, 8, 8, 12) | put(imm, 4, 3, 10) | put(imm, 7, 6, 5) | put(imm, 2, 1, 3) | put(imm, 5, 5, 2);
+    case 'CB_SHIFT': case 'CB_ANDI': return cr(rd, 7) | put(imm, 5, 5, 12) | put(imm, 4, 0, 2);
+    case 'CJ': return put(imm, 11, 11, 12) | put(imm, 4, 4, 11) | put(imm, 9, 8, 9) | put(imm, 10, 10, 8) | put(imm, 6, 6, 7) |
+      put(imm, 7, 7, 6) | put(imm, 3, 1, 3) | put(imm, 5, 5, 2);
+  }
+}

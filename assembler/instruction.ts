@@ -1,0 +1,297 @@
+// One instruction statement → items: table rows (with AMO ordering suffixes and optional rounding modes),
+// GNU's pseudo-instructions (li, la, call, mv, beqz, csrr, …), and branches that relax by distance.
+import type { InstructionRow } from '../emulator/isa/instructions';
+import { csrByName } from '../emulator/csr/table';
+import { compressedByName, emitBase, emitCompressed, parseOperands, rowByName, type EncodeContext, type Fields } from './encode';
+import type { Expr } from './expr';
+import type { Item } from './items';
+import { closest, parseIntRegister, splitMemory, SyntaxError_, type Arg } from './syntax';
+
+export interface InstructionContext extends EncodeContext {
+  /** A fresh hidden label name (for the auipc that a %pcrel_lo pairs with). */
+  hiddenLabel(): string;
+}
+
+type Out = (item: Item) => void;
+type Pseudo = (args: Arg[], ctx: InstructionContext, out: Out, op: Arg) => void;
+
+const num = (v: bigint | number): Expr => ({ kind: 'num', value: BigInt(v) });
+const row = (name: string): InstructionRow => rowByName.get(name)!;
+const f = (rd: number, rs1: number, rs2: number, imm?: Expr, extra = 0): Fields => ({ rd, rs1, rs2, imm, extra });
+
+/** Emits base instruction `name` with the given registers and immediate. */
+function base(name: string, fields: Fields, ctx: InstructionContext, out: Out): void {
+  const r = row(name);
+  if ((r.format === 'B' || r.format === 'J') && fields.imm && ctx.constant(fields.imm) === undefined) {
+    out(relaxable(name, fields, ctx));
+    return;
+  }
+  out(emitBase(r, fields, ctx));
+}
+
+function relaxable(name: string, fl: Fields, ctx: InstructionContext): Item {
+  const creg = (r: number): boolean => r >= 8 && r <= 15;
+  const compressible = ctx.rvc && (name === 'jal' ? fl.rd === 0 : (name === 'beq' || name === 'bne') && fl.rs2 === 0 && creg(fl.rs1));
+  return { kind: 'relax', name, rd: fl.rd, rs1: fl.rs1, rs2: fl.rs2, target: fl.imm!, compressible, size: compressible ? 2 : 4, origin: ctx.origin };
+}
+
+function count(args: Arg[], n: number | number[], name: string, syntax: string, op: Arg): void {
+  const ok = Array.isArray(n) ? n.includes(args.length) : args.length === n;
+  if (!ok) throw new SyntaxError_(`${name} takes ${Array.isArray(n) ? n.join(' or ') : n} operand${n === 1 ? '' : 's'} (${syntax}), not ${args.length}`, args[0]?.column ?? op.column);
+}
+
+const reg = parseIntRegister;
+
+/**
+ * GNU as's `li` beyond 12 bits: a 32-bit signed constant is lui and/or addiw; a wider one is built from its upper
+ * part recursively, shifted left past its trailing zeros, plus the low 12 bits (binutils' load_const).
+ */
+function loadConstant(rd: number, v: bigint, ctx: InstructionContext, out: Out): void {
+  const lower = BigInt.asIntN(12, v);
+  let upper = v - lower;
+  if (v !== BigInt.asIntN(32, v)) {
+    let shift = 12n;
+    while (((upper >> shift) & 1n) === 0n) shift++;
+    upper = BigInt.asIntN(64, upper) >> shift;
+    loadConstant(rd, upper, ctx, out);
+    base('slli', f(rd, rd, 0, num(shift)), ctx, out);
+    if (lower !== 0n) base('addi', f(rd, rd, 0, num(lower)), ctx, out);
+    return;
+  }
+  let hiReg = 0;
+  if (upper !== 0n) {
+    base('lui', f(rd, 0, 0, num((upper >> 12n) & 0xfffffn)), ctx, out);
+    hiReg = rd;
+  }
+  if (lower !== 0n || hiReg === 0) base('addiw', f(rd, hiReg, 0, num(lower)), ctx, out);
+}
+
+/** auipc + a second instruction that takes %pcrel_lo of the auipc's label (la, call, tail, symbol loads). */
+function pcrelPair(auipcRd: number, target: Expr, ctx: InstructionContext, out: Out, second: (lo: Expr) => void): void {
+  const label = ctx.hiddenLabel();
+  out({ kind: 'label', name: label, origin: ctx.origin });
+  out({ kind: 'fixup', word: (row('auipc').match | (auipcRd << 7)) >>> 0, length: 4, format: 'U', expr: { kind: 'reloc', op: 'pcrel_hi', arg: target, column: ctx.origin.column }, pcRelative: false, upper: true, origin: ctx.origin, pcrelHi: true });
+  second({ kind: 'reloc', op: 'pcrel_lo', arg: { kind: 'sym', name: label, column: ctx.origin.column }, column: ctx.origin.column });
+}
+
+const branchPseudo = (name: string, swap: boolean, zero: 'rs1' | 'rs2' | 'none'): Pseudo => (args, ctx, out, op) => {
+  const two = zero === 'none';
+  count(args, two ? 3 : 2, op.text, two ? 'rs1, rs2, label' : 'rs, label', op);
+  const a = reg(args[0]), b = two ? reg(args[1]) : 0, t = ctx.expr(args[two ? 2 : 1]);
+  const [rs1, rs2] = two ? (swap ? [b, a] : [a, b]) : zero === 'rs2' ? [a, 0] : [0, a];
+  base(name, { ...f(0, rs1, rs2, t), immArg: args[two ? 2 : 1] }, ctx, out);
+};
+
+const unary = (name: string, form: (rd: number, rs: number) => Fields): Pseudo => (args, ctx, out, op) => {
+  count(args, 2, op.text, 'rd, rs', op);
+  base(name, form(reg(args[0]), reg(args[1])), ctx, out);
+};
+
+const csrArg = (a: Arg, ctx: InstructionContext): Expr => {
+  const c = csrByName.get(a.text);
+  if (c) return num(c.num);
+  const e = ctx.expr(a), v = ctx.constant(e);
+  if (/^[A-Za-z_]/.test(a.text) && v === undefined) throw new SyntaxError_(`unknown CSR '${a.text}'${hintCsr(a.text)}`, a.column);
+  return e;
+};
+const hintCsr = (name: string): string => { const c = closest(name, csrByName.keys()); return c ? ` — did you mean '${c}'?` : ''; };
+
+/** csrw/csrs/csrc: a register source, or an immediate (then the …i form), as GNU accepts both. */
+const csrWrite = (name: string): Pseudo => (args, ctx, out, op) => {
+  count(args, 2, op.text, 'csr, rs', op);
+  const csr = csrArg(args[0], ctx);
+  const isReg = /^[a-z]/.test(args[1].text) && !/^0x/.test(args[1].text);
+  if (isReg) base(name, f(0, reg(args[1]), 0, csr), ctx, out);
+  else {
+    const v = ctx.constant(ctx.expr(args[1]));
+    if (v === undefined || v < 0n || v > 31n) throw new SyntaxError_(`immediate ${args[1].text} does not fit in 5 bits (0..31)`, args[1].column);
+    base(`${name}i`, f(0, Number(v), 0, csr), ctx, out);
+  }
+};
+const csrImm = (name: string): Pseudo => (args, ctx, out, op) => {
+  count(args, 2, op.text, 'csr, imm', op);
+  const v = ctx.constant(ctx.expr(args[1]));
+  if (v === undefined || v < 0n || v > 31n) throw new SyntaxError_(`immediate ${args[1].text} does not fit in 5 bits (0..31)`, args[1].column);
+  base(name, f(0, Number(v), 0, csrArg(args[0], ctx)), ctx, out);
+};
+/** Reads of a named CSR: rdcycle rd, frcsr rd, … */
+const csrRead = (csr: string): Pseudo => (args, ctx, out, op) => {
+  count(args, 1, op.text, 'rd', op);
+  base('csrrs', f(reg(args[0]), 0, 0, num(csrByName.get(csr)!.num)), ctx, out);
+};
+/** Swaps of a named CSR: fscsr [rd,] rs, fsrm [rd,] rs, … and their immediate forms. */
+const csrSwap = (csr: string, immediate: boolean): Pseudo => (args, ctx, out, op) => {
+  count(args, [1, 2], op.text, immediate ? '[rd,] imm' : '[rd,] rs', op);
+  const rd = args.length === 2 ? reg(args[0]) : 0, src = args[args.length - 1];
+  const n = num(csrByName.get(csr)!.num);
+  if (!immediate) { base('csrrw', f(rd, reg(src), 0, n), ctx, out); return; }
+  const v = ctx.constant(ctx.expr(src));
+  if (v === undefined || v < 0n || v > 31n) throw new SyntaxError_(`immediate ${src.text} does not fit in 5 bits (0..31)`, src.column);
+  base('csrrwi', f(rd, Number(v), 0, n), ctx, out);
+};
+
+const fpUnary = (name: string): Pseudo => (args, ctx, out, op) => {
+  const r = row(name);
+  const fl = parseOperands({ ...r, operands: 'fd,fs1' }, args, ctx, op.column);
+  base(name, { ...fl, rs2: fl.rs1 }, ctx, out);
+  void op;
+};
+
+/** Loads and stores to a symbol: auipc into a register, then the access with %pcrel_lo. */
+function symbolAccess(name: string, args: Arg[], ctx: InstructionContext, out: Out): boolean {
+  const r = rowByName.get(name);
+  if (!r || !/imm\(rs1\)$/.test(r.operands) || splitMemory(args[1] ?? { text: '', column: 0 })) return false;
+  const isStore = r.format === 'S';
+  if (args.length !== (isStore ? 3 : 2)) return false;
+  const fp = r.operands.startsWith('f');
+  const first = fp ? { ...parseOperands({ ...r, operands: r.operands.split(',')[0] }, [args[0]], ctx, args[0].column) } : undefined;
+  const value = fp ? (isStore ? first!.rs2 : first!.rd) : reg(args[0]);
+  const temp = isStore ? reg(args[2]) : fp ? reg(args[2] ?? args[0]) : value;
+  pcrelPair(temp, ctx.expr(args[1]), ctx, out, (lo) =>
+    base(name, isStore ? f(0, temp, value, lo) : f(value, temp, 0, lo), ctx, out));
+  return true;
+}
+
+const PSEUDOS: Record<string, Pseudo> = {
+  nop: (args, ctx, out, op) => { count(args, 0, 'nop', 'none', op); base('addi', f(0, 0, 0, num(0)), ctx, out); },
+  li: (args, ctx, out, op) => {
+    count(args, 2, 'li', 'rd, imm', op);
+    const rd = reg(args[0]), e = ctx.expr(args[1]), v = ctx.constant(e);
+    // A 12-bit constant is the addi alias (so it compresses to c.li); anything wider is load_const.
+    if (v !== undefined && v >= -2048n && v < 2048n) { base('addi', f(rd, 0, 0, num(v)), ctx, out); return; }
+    if (v !== undefined) { loadConstant(rd, v, ctx, out); return; }
+    base('lui', f(rd, 0, 0, { kind: 'reloc', op: 'hi', arg: e, column: args[1].column }), ctx, out);
+    base('addi', f(rd, rd, 0, { kind: 'reloc', op: 'lo', arg: e, column: args[1].column }), ctx, out);
+  },
+  la: (args, ctx, out, op) => PSEUDOS.lla(args, ctx, out, op),
+  lla: (args, ctx, out, op) => {
+    count(args, 2, op.text, 'rd, symbol', op);
+    const rd = reg(args[0]);
+    pcrelPair(rd, ctx.expr(args[1]), ctx, out, (lo) => base('addi', f(rd, rd, 0, lo), ctx, out));
+  },
+  call: (args, ctx, out, op) => {
+    count(args, [1, 2], 'call', '[rd,] symbol', op);
+    const rd = args.length === 2 ? reg(args[0]) : 1;
+    pcrelPair(rd, ctx.expr(args[args.length - 1]), ctx, out, (lo) => base('jalr', f(rd, rd, 0, lo), ctx, out));
+  },
+  tail: (args, ctx, out, op) => {
+    count(args, 1, 'tail', 'symbol', op);
+    pcrelPair(6, ctx.expr(args[0]), ctx, out, (lo) => base('jalr', f(0, 6, 0, lo), ctx, out));
+  },
+  j: (args, ctx, out, op) => { count(args, 1, 'j', 'label', op); base('jal', { ...f(0, 0, 0, ctx.expr(args[0])), immArg: args[0] }, ctx, out); },
+  jr: (args, ctx, out, op) => {
+    count(args, [1, 2], 'jr', 'rs [, offset]', op);
+    base('jalr', f(0, reg(args[0]), 0, args[1] ? ctx.expr(args[1]) : num(0)), ctx, out);
+  },
+  ret: (args, ctx, out, op) => { count(args, 0, 'ret', 'none', op); base('jalr', f(0, 1, 0, num(0)), ctx, out); },
+  mv: (args, ctx, out, op) => {
+    count(args, 2, 'mv', 'rd, rs', op);
+    const rd = reg(args[0]), rs = reg(args[1]);
+    // GNU as turns mv into c.mv (add rd, x0, rs) when it can, else addi rd, rs, 0.
+    if (ctx.rvc && rd !== 0 && rs !== 0) out(emitCompressed(compressedByName.get('c.mv')!, f(rd, 0, rs), ctx));
+    else base('addi', f(rd, rs, 0, num(0)), ctx, out);
+  },
+  not: unary('xori', (rd, rs) => f(rd, rs, 0, num(-1))),
+  neg: unary('sub', (rd, rs) => f(rd, 0, rs)),
+  negw: unary('subw', (rd, rs) => f(rd, 0, rs)),
+  'sext.w': unary('addiw', (rd, rs) => f(rd, rs, 0, num(0))),
+  seqz: unary('sltiu', (rd, rs) => f(rd, rs, 0, num(1))),
+  snez: unary('sltu', (rd, rs) => f(rd, 0, rs)),
+  sltz: unary('slt', (rd, rs) => f(rd, rs, 0)),
+  sgtz: unary('slt', (rd, rs) => f(rd, 0, rs)),
+  beqz: branchPseudo('beq', false, 'rs2'),
+  bnez: branchPseudo('bne', false, 'rs2'),
+  blez: branchPseudo('bge', false, 'rs1'),
+  bgez: branchPseudo('bge', false, 'rs2'),
+  bltz: branchPseudo('blt', false, 'rs2'),
+  bgtz: branchPseudo('blt', false, 'rs1'),
+  bgt: branchPseudo('blt', true, 'none'),
+  ble: branchPseudo('bge', true, 'none'),
+  bgtu: branchPseudo('bltu', true, 'none'),
+  bleu: branchPseudo('bgeu', true, 'none'),
+  csrr: (args, ctx, out, op) => { count(args, 2, 'csrr', 'rd, csr', op); base('csrrs', f(reg(args[0]), 0, 0, csrArg(args[1], ctx)), ctx, out); },
+  csrw: csrWrite('csrrw'),
+  csrs: csrWrite('csrrs'),
+  csrc: csrWrite('csrrc'),
+  csrwi: csrImm('csrrwi'),
+  csrsi: csrImm('csrrsi'),
+  csrci: csrImm('csrrci'),
+  rdcycle: csrRead('cycle'),
+  rdtime: csrRead('time'),
+  rdinstret: csrRead('instret'),
+  frcsr: csrRead('fcsr'),
+  frrm: csrRead('frm'),
+  frflags: csrRead('fflags'),
+  fscsr: csrSwap('fcsr', false),
+  fsrm: csrSwap('frm', false),
+  fsflags: csrSwap('fflags', false),
+  fsrmi: csrSwap('frm', true),
+  fsflagsi: csrSwap('fflags', true),
+  'fmv.s': fpUnary('fsgnj.s'),
+  'fmv.d': fpUnary('fsgnj.d'),
+  'fabs.s': fpUnary('fsgnjx.s'),
+  'fabs.d': fpUnary('fsgnjx.d'),
+  'fneg.s': fpUnary('fsgnjn.s'),
+  'fneg.d': fpUnary('fsgnjn.d'),
+  unimp: (args, ctx, out, op) => {
+    count(args, 0, 'unimp', 'none', op);
+    if (ctx.rvc) out({ kind: 'bytes', bytes: new Uint8Array(2), origin: ctx.origin, code: true });
+    else base('csrrw', f(0, 0, 0, num(csrByName.get('cycle')!.num)), ctx, out);
+  },
+};
+
+/** Table rows whose operands GNU lets you leave out or write differently. */
+function shortForm(name: string, args: Arg[], ctx: InstructionContext, out: Out): boolean {
+  if (name === 'fence' && args.length === 0) { base('fence', f(0, 0, 0, undefined, 0xff << 20), ctx, out); return true; }
+  if (name === 'sfence.vma' && args.length < 2) { base(name, f(0, args[0] ? reg(args[0]) : 0, 0), ctx, out); return true; }
+  if (name === 'jal' && args.length === 1) { base('jal', { ...f(1, 0, 0, ctx.expr(args[0])), immArg: args[0] }, ctx, out); return true; }
+  if (name === 'jalr' && (args.length === 1 || (args.length >= 2 && !splitMemory(args[1])))) {
+    // jalr rs | jalr rd, rs | jalr rd, rs, imm
+    const [rd, rs1] = args.length === 1 ? [1, reg(args[0])] : [reg(args[0]), reg(args[1])];
+    base('jalr', f(rd, rs1, 0, args[2] ? ctx.expr(args[2]) : num(0)), ctx, out);
+    return true;
+  }
+  return false;
+}
+
+/** The AMO row and ordering bits for names such as `amoadd.w.aqrl` or `lr.d.aq`. */
+function amoSuffix(name: string): { row: InstructionRow; extra: number } | undefined {
+  const m = /^(.*)\.(aq|rl|aqrl)$/.exec(name);
+  const r = m ? rowByName.get(m[1]) : undefined;
+  if (!m || !r || r.format !== 'AMO') return undefined;
+  return { row: r, extra: (m[2].includes('aq') ? 1 << 26 : 0) | (m[2].includes('rl') ? 1 << 25 : 0) };
+}
+
+export const isPseudo = (name: string): boolean => name in PSEUDOS;
+
+/** Every mnemonic the assembler accepts (table rows, compressed rows, pseudo-instructions). */
+export function knownMnemonics(): string[] {
+  return [...rowByName.keys(), ...compressedByName.keys(), ...Object.keys(PSEUDOS)];
+}
+
+/** Assembles one instruction statement into items. Throws SyntaxError_ with a column on bad input. */
+export function assembleInstruction(op: Arg, args: Arg[], ctx: InstructionContext, out: Out): void {
+  const name = op.text.toLowerCase();
+  const pseudo = PSEUDOS[name];
+  if (pseudo) { pseudo(args, ctx, out, op); return; }
+  if (shortForm(name, args, ctx, out) || symbolAccess(name, args, ctx, out)) return;
+  const r = rowByName.get(name);
+  if (r) {
+    const fl = parseOperands(r, args, ctx, op.column);
+    if (r.format === 'CSR' || r.format === 'CSRI') {
+      if (args[1] && !csrByName.has(args[1].text) && /^[A-Za-z_]/.test(args[1].text)) throw new SyntaxError_(`unknown CSR '${args[1].text}'${hintCsr(args[1].text)}`, args[1].column);
+    }
+    base(name, fl, ctx, out);
+    return;
+  }
+  const amo = amoSuffix(name);
+  if (amo) {
+    const fl = parseOperands(amo.row, args, ctx, op.column);
+    base(amo.row.name, { ...fl, extra: fl.extra | amo.extra }, ctx, out);
+    return;
+  }
+  const c = compressedByName.get(name);
+  if (c) { out(emitCompressed(c, parseOperands(c, args, ctx, op.column), ctx)); return; }
+  const guess = closest(name, knownMnemonics());
+  throw new SyntaxError_(`unknown instruction '${op.text}'${guess ? ` — did you mean '${guess}'?` : ''}`, op.column, op.column + op.text.length);
+}
