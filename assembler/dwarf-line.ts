@@ -386,7 +386,7 @@ function defineFile(r: Reader, h: UnitHeader, name: string): void {
   h.files.set(h.files.size + 1, resolve(name, dir, h.dirs, h.version));
 }
 
-interface Machine {
+interface Registers {
   address: bigint;
   file: number;
   line: number;
@@ -394,9 +394,9 @@ interface Machine {
   start?: bigint;
 }
 
-const initial = (): Machine => ({ address: 0n, file: 1, line: 1 });
+const initial = (): Registers => ({ address: 0n, file: 1, line: 1 });
 
-function fileName(h: UnitHeader, m: Machine): string {
+function fileName(h: UnitHeader, m: Registers): string {
   const f = h.files.get(m.file);
   if (f === undefined) throw new DwarfError(`line table row uses file ${m.file}, which its header does not define`);
   return f;
