@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { AssembleOptions, AssembleResult, Diagnostic, SymbolInfo } from './api';
 import { link, type LinkResult } from './link';
+import { EF_RISCV_FLOAT_ABI_DOUBLE, EF_RISCV_RVC, writeElf, type ElfImage } from './elf-writer';
+import { writeDebugLine } from './dwarf-line';
 import { assembleFile, type FileObject, type SourceLine } from './object';
 
 export const DEFAULT_TEXT_BASE = 0x8000_0000n;
@@ -77,4 +79,34 @@ export function symbolInfo(a: Assembled): SymbolInfo[] {
   return out;
 }
 
-export type { AssembleResult };
+
+/** The ELF image of a successful link: sections, symbols (labels and constants), and the DWARF line table. */
+function elfImage(objects: FileObject[], l: LinkResult): ElfImage {
+  const sections = l.sections.map((s) => ({
+    name: s.name, address: s.address, align: BigInt(s.align), flags: { write: s.flags.includes('w'), exec: s.flags.includes('x') },
+    ...(s.nobits ? { nobits: BigInt(s.size) } : { bytes: s.bytes }),
+  }));
+  const symbols = l.symbols.map((s) => ({
+    name: s.name, value: s.value, size: 0n, section: s.section ?? null,
+    binding: s.global ? 'global' as const : 'local' as const, type: 'notype' as const,
+  }));
+  const code = l.sections.filter((s) => s.flags.includes('x') && s.size > 0).map((s) => ({ start: s.address, end: s.address + BigInt(s.size) }));
+  const rows = [...l.lines].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  const dwarf = writeDebugLine(rows, code, { compDir: process.cwd() });
+  const rvc = objects.some((o) => o.usedRvc);
+  return {
+    entry: l.entry ?? 0n, sections, symbols, flags: (rvc ? EF_RISCV_RVC : 0) | EF_RISCV_FLOAT_ABI_DOUBLE,
+    nonAlloc: [{ name: '.debug_line', bytes: dwarf.debugLine }, { name: '.debug_line_str', bytes: dwarf.debugLineStr, strings: true }],
+  };
+}
+
+/** The whole contract of api.ts: assemble, link, and write the ELF when there are no errors. */
+export function assemble(opts: AssembleOptions, preprocess: Preprocessor = plainLines): AssembleResult {
+  const a = assembleSources(opts, preprocess);
+  const symbols = symbolInfo(a);
+  const ok = a.linked !== undefined && !a.diagnostics.some((d) => d.severity === 'error');
+  return {
+    elf: ok ? writeElf(elfImage(a.objects, a.linked!)) : undefined,
+    diagnostics: a.diagnostics, symbols, lines: a.linked?.lines ?? [], entry: a.linked?.entry,
+  };
+}

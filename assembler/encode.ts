@@ -3,7 +3,7 @@
 import { compressed, instructions, type CompressedRow, type InstructionRow } from '../emulator/isa/instructions';
 import { decodeOperands, encodeOperands, type Format, type Operands } from '../emulator/isa/fields';
 import { decodeOpcode } from '../emulator/isa/decode';
-import { isConstantExpr, type Expr } from './expr';
+import type { Expr } from './expr';
 import type { Item, Origin } from './items';
 import {
   csrNumber, parseFenceSet, parseFpRegister, parseIntRegister, parseRoundingMode, splitMemory, SyntaxError_, unknownCsr, type Arg,

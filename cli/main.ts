@@ -10,6 +10,7 @@ import { Access } from '../emulator/mmu';
 import { CSR } from '../emulator/csr/file';
 import { VirtioBlk } from '../emulator/devices/virtio-blk';
 import { DriveError, openDrives, type DriveSpec, type FileDisk } from './drive';
+import { asmCommand, AsmUsageError } from './asm';
 
 export class UsageError extends Error {}
 
@@ -291,11 +292,12 @@ export function main(argv: string[]): number {
       process.stdout.write(HELP);
       return command === undefined ? 2 : 0;
     }
-    if (command !== 'run') throw new UsageError(`unknown command '${command}' (commands: run; see ringside --help)`);
+    if (command === 'asm') return asmCommand(rest, (s) => { process.stdout.write(s); }, err);
+    if (command !== 'run') throw new UsageError(`unknown command '${command}' (commands: run, asm; see ringside --help)`);
     if (rest.includes('-h') || rest.includes('--help')) { process.stdout.write(HELP); return 0; }
     return run(parseRunArgs(rest), (s) => { process.stdout.write(s); }, err);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof LoadError || e instanceof ElfError || e instanceof DriveError) {
+    if (e instanceof UsageError || e instanceof AsmUsageError || e instanceof LoadError || e instanceof ElfError || e instanceof DriveError) {
       err(`ringside: error: ${e.message}\n`);
       return 2;
     }
