@@ -142,9 +142,22 @@ function isHint(c: CompressedRow, o: Operands): boolean {
 
 /** The 16-bit form of a 32-bit instruction word, the way GNU as compresses it, or undefined. */
 export function compress(row: InstructionRow, word: number): number | undefined {
+  const want = decodeOperands(row.format, word);
+  // addi rd, rs, 0 is mv, which GNU as writes as c.mv (that is, add rd, x0, rs).
+  if (row.name === 'addi' && want.imm === 0 && want.rd !== 0 && want.rs1 !== 0) {
+    return compress(rowByName.get('add')!, baseWord(rowByName.get('add')!, { rd: want.rd, rs1: 0, rs2: want.rs1, extra: 0 }, 0));
+  }
   const list = compressedFor.get(row.name);
   if (!list) return undefined;
-  const want = decodeOperands(row.format, word);
+  const found = compressOperands(list, want);
+  // Commutative operations also compress with their sources swapped (add a0, a1, a0 is c.add a0, a1).
+  if (found === undefined && COMMUTATIVE.has(row.name) && want.rd === want.rs2) return compressOperands(list, { ...want, rs1: want.rs2, rs2: want.rs1 });
+  return found;
+}
+
+const COMMUTATIVE = new Set(['add', 'addw', 'and', 'or', 'xor']);
+
+function compressOperands(list: CompressedRow[], want: Operands): number | undefined {
   for (const c of list) {
     const half = (c.match | encodeOperands(c.format, want)) & 0xffff;
     if (decodeOpcode(half).encoding !== c || isHint(c, want)) continue;
@@ -170,7 +183,8 @@ export function emitBase(row: InstructionRow, f: Fields, ctx: EncodeContext, all
   const value = ctx.constant(f.imm);
   if (value === undefined) {
     if (row.format === 'B' || row.format === 'J') throw new SyntaxError_('internal: branches to labels are relaxable items', origin.column);
-    return { kind: 'fixup', word: baseWord(row, f, 0), length: 4, format: row.format, expr: f.imm, pcRelative: false, upper: row.format === 'U', origin };
+    const pcrelHi = f.imm.kind === 'reloc' && f.imm.op === 'pcrel_hi';
+    return { kind: 'fixup', word: baseWord(row, f, 0), length: 4, format: row.format, expr: f.imm, pcRelative: false, upper: row.format === 'U', origin, pcrelHi };
   }
   if (row.format === 'B' || row.format === 'J') {
     throw new SyntaxError_(`${row.name} needs a label as its target; a number is an absolute address, which a pc-relative branch cannot name here`, f.immArg?.column ?? origin.column);
@@ -187,11 +201,12 @@ function code(row: InstructionRow, word: number, ctx: EncodeContext, allowCompre
 
 /** An explicit compressed instruction (`c.addi a0, 1`): encoded and checked by decoding it back. */
 export function emitCompressed(c: CompressedRow, f: Fields, ctx: EncodeContext): Item {
-  if (f.imm !== undefined && (c.format === 'CJ' || c.format === 'CB')) {
-    // c.j / c.beqz / c.bnez to a label: the linker fills the offset (and reports it if out of reach).
-    const word = (c.match | encodeOperands(c.format, { rd: 0, rs1: f.rs1, rs2: 0, imm: 0 })) & 0xffff;
-    return { kind: 'fixup', word, length: 2, format: c.format, expr: f.imm, pcRelative: true, upper: false, origin: ctx.origin };
+  if (f.imm !== undefined && (c.format === 'CJ' || c.format === 'CB') && ctx.constant(f.imm) === undefined) {
+    // c.j / c.beqz / c.bnez to a label relax like j / beqz / bnez: GNU as widens them when the label is far.
+    if (!ctx.rvc) throw new SyntaxError_(`${c.name} needs the C extension, which .option norvc turned off`, ctx.origin.column);
+    return { kind: 'relax', name: c.expands, rd: 0, rs1: f.rs1, rs2: 0, target: f.imm, compressible: true, explicit: true, size: 2, origin: ctx.origin };
   }
+  if (!ctx.rvc) throw new SyntaxError_(`${c.name} needs the C extension, which .option norvc turned off`, ctx.origin.column);
   let imm = 0;
   if (f.imm !== undefined) {
     const v = ctx.constant(f.imm);

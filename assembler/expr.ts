@@ -75,9 +75,8 @@ export function parseExpr(text: string, column0: number, local: (ref: string) =>
       return e;
     }
     if (s === '-' || s === '~' || s === '!' || s === '+') return { kind: 'unary', op: s, arg: primary() };
-    if (/^0[xX]/.test(s)) return { kind: 'num', value: BigInt(s) };
-    if (/^0[bB]/.test(s)) return { kind: 'num', value: BigInt(s) };
     if (/^[0-9]+[bf]$/.test(s)) return { kind: 'sym', name: local(s), column: t.column };
+    if (/^0[xX][0-9a-fA-F]+$|^0[bB][01]+$/.test(s)) return { kind: 'num', value: BigInt(s) };
     if (/^0[0-7]+$/.test(s)) return { kind: 'num', value: BigInt(`0o${s.slice(1)}`) };
     if (/^[0-9]+$/.test(s)) return { kind: 'num', value: BigInt(s) };
     if (s[0] === "'") return { kind: 'num', value: charValue(s.slice(1).replace(/'$/, '')) };
@@ -210,7 +209,8 @@ function binaryValue(op: string, a: Value, b: Value, column: number): Value {
       if (y === 0n) throw new ExprError('division by zero', column);
       return { offset: toSigned(op === '/' ? x / y : x % y) };
     case '<<': return { offset: toSigned(y >= 64n ? 0n : x << y) };
-    case '>>': return { offset: y >= 64n ? (x < 0n ? -1n : 0n) : x >> y };
+    // gas shifts right logically, on the 64-bit value.
+    case '>>': return { offset: y >= 64n ? 0n : toSigned(BigInt.asUintN(64, x) >> y) };
     case '|': return { offset: x | y };
     case '&': return { offset: x & y };
     case '^': return { offset: x ^ y };

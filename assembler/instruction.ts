@@ -180,16 +180,18 @@ const PSEUDOS: Record<string, Pseudo> = {
   },
   j: (args, ctx, out, op) => { count(args, 1, 'j', 'label', op); base('jal', { ...f(0, 0, 0, ctx.expr(args[0])), immArg: args[0] }, ctx, out); },
   jr: (args, ctx, out, op) => {
-    count(args, [1, 2], 'jr', 'rs [, offset]', op);
-    base('jalr', f(0, reg(args[0]), 0, args[1] ? ctx.expr(args[1]) : num(0)), ctx, out);
+    count(args, [1, 2], 'jr', 'rs [, offset] or offset(rs)', op);
+    const m = splitMemory(args[0]);
+    if (m) base('jalr', f(0, reg(m.base), 0, m.offset.text ? ctx.expr(m.offset) : num(0)), ctx, out);
+    else base('jalr', f(0, reg(args[0]), 0, args[1] ? ctx.expr(args[1]) : num(0)), ctx, out);
   },
   ret: (args, ctx, out, op) => { count(args, 0, 'ret', 'none', op); base('jalr', f(0, 1, 0, num(0)), ctx, out); },
   mv: (args, ctx, out, op) => {
     count(args, 2, 'mv', 'rd, rs', op);
     const rd = reg(args[0]), rs = reg(args[1]);
-    // GNU as turns mv into c.mv (add rd, x0, rs) when it can, else addi rd, rs, 0.
+    // GNU as matches mv against c.mv (rs not x0) or else the 32-bit addi, which it then leaves alone.
     if (ctx.rvc && rd !== 0 && rs !== 0) out(emitCompressed(compressedByName.get('c.mv')!, f(rd, 0, rs), ctx));
-    else base('addi', f(rd, rs, 0, num(0)), ctx, out);
+    else out(emitBase(row('addi'), f(rd, rs, 0, num(0)), ctx, false));
   },
   not: unary('xori', (rd, rs) => f(rd, rs, 0, num(-1))),
   neg: unary('sub', (rd, rs) => f(rd, 0, rs)),
@@ -227,6 +229,8 @@ const PSEUDOS: Record<string, Pseudo> = {
   fsflags: csrSwap('fflags', false),
   fsrmi: csrSwap('frm', true),
   fsflagsi: csrSwap('fflags', true),
+  'fmv.x.s': (args, ctx, out, op) => { out(emitBase(row('fmv.x.w'), parseOperands(row('fmv.x.w'), args, ctx, op.column), ctx)); },
+  'fmv.s.x': (args, ctx, out, op) => { out(emitBase(row('fmv.w.x'), parseOperands(row('fmv.w.x'), args, ctx, op.column), ctx)); },
   'fmv.s': fpUnary('fsgnj.s'),
   'fmv.d': fpUnary('fsgnj.d'),
   'fabs.s': fpUnary('fsgnjx.s'),
@@ -246,7 +250,9 @@ function shortForm(name: string, args: Arg[], ctx: InstructionContext, out: Out)
   if (name === 'sfence.vma' && args.length < 2) { base(name, f(0, args[0] ? reg(args[0]) : 0, 0), ctx, out); return true; }
   if (name === 'jal' && args.length === 1) { base('jal', { ...f(1, 0, 0, ctx.expr(args[0])), immArg: args[0] }, ctx, out); return true; }
   if (name === 'jalr' && (args.length === 1 || (args.length >= 2 && !splitMemory(args[1])))) {
-    // jalr rs | jalr rd, rs | jalr rd, rs, imm
+    // jalr rs | jalr offset(rs) | jalr rd, rs | jalr rd, rs, imm
+    const m = args.length === 1 ? splitMemory(args[0]) : undefined;
+    if (m) { base('jalr', f(1, reg(m.base), 0, m.offset.text ? ctx.expr(m.offset) : num(0)), ctx, out); return true; }
     const [rd, rs1] = args.length === 1 ? [1, reg(args[0])] : [reg(args[0]), reg(args[1])];
     base('jalr', f(rd, rs1, 0, args[2] ? ctx.expr(args[2]) : num(0)), ctx, out);
     return true;

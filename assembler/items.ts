@@ -28,7 +28,8 @@ export interface Fixup {
 
 /**
  * A branch or jump to a label in the same section: like GNU as, the shortest form that reaches is chosen
- * (c.j / c.beqz / c.bnez, then the 4-byte form, then an inverted branch over a jal).
+ * (c.j / c.beqz / c.bnez, then the 4-byte form, then an inverted branch over a jal). A branch to another
+ * section or file gets the long form at once; a jump there is assumed to reach.
  */
 export interface Relaxable {
   kind: 'relax';
@@ -40,7 +41,9 @@ export interface Relaxable {
   target: Expr;
   /** Compressed forms allowed here (RVC on and the registers fit). */
   compressible: boolean;
-  size: 2 | 4 | 8;
+  /** Written as c.j / c.beqz / c.bnez: GNU as keeps the short form only up to 2 bytes short of its reach. */
+  explicit?: boolean;
+  size: 2 | 4 | 6 | 8;
   origin: Origin;
 }
 

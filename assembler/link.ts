@@ -2,7 +2,7 @@
 // address), relaxes branches to their shortest form, then fills every field and data value with final addresses.
 import type { Diagnostic, LineRow } from './api';
 import { encodeOperands } from '../emulator/isa/fields';
-import { evaluate, ExprError, lo12, type Scope, type Value } from './expr';
+import { evaluate, ExprError, lo12, type Expr, type Scope, type Value } from './expr';
 import { rowByName } from './encode';
 import type { Align, Fixup, Item, Relaxable, Section } from './items';
 import type { FileObject } from './object';
@@ -90,18 +90,31 @@ function relax(p: Placed): void {
     let changed = false;
     p.section.items.forEach((item, i) => {
       if (item.kind !== 'relax') return;
-      const target = item.target.kind === 'sym' ? labels.get(item.target.name) : undefined;
-      const want = target === undefined ? 4 : relaxedSize(item, target - p.offsets[i]);
+      const target = sectionOffset(item.target, labels);
+      // GNU as: a jump elsewhere is assumed to reach; a branch elsewhere gets the long form.
+      const want = target === undefined ? (item.name === 'jal' ? 4 : 8) : relaxedSize(item, target - p.offsets[i]);
       if (want > item.size) { item.size = want; changed = true; }
     });
     if (!changed) return;
   }
 }
 
-function relaxedSize(item: Relaxable, d: number): 2 | 4 | 8 {
-  if (item.name === 'jal') return item.compressible && fits(d, 12) ? 2 : 4;
-  if (item.compressible && fits(d, 9)) return 2;
-  return fits(d, 13) ? 4 : 8;
+/** The offset a branch target names in this section: a label, or a label plus or minus a number. */
+function sectionOffset(e: Expr, labels: Map<string, number>): number | undefined {
+  if (e.kind === 'sym') return labels.get(e.name);
+  if (e.kind === 'binary' && (e.op === '+' || e.op === '-') && e.right.kind === 'num') {
+    const base = sectionOffset(e.left, labels);
+    return base === undefined ? undefined : base + Number(e.op === '+' ? e.right.value : -e.right.value);
+  }
+  return undefined;
+}
+
+/** binutils' relaxed_branch_length: the compressed form, the 4-byte form, or an inverted branch over a jal. */
+function relaxedSize(item: Relaxable, d: number): 2 | 4 | 6 | 8 {
+  const c = item.explicit ? d + 2 : d;
+  if (item.name === 'jal') return item.compressible && fits(c, 12) ? 2 : 4;
+  if (item.compressible && fits(c, 9)) return 2;
+  return fits(d, 13) ? 4 : item.compressible ? 6 : 8;
 }
 
 export function link(files: FileObject[], base: bigint): LinkResult {
@@ -144,7 +157,7 @@ export function link(files: FileObject[], base: bigint): LinkResult {
   for (const o of outputs) if (o.nobits) o.bytes = new Uint8Array(0);
   const list: LinkedSymbol[] = [];
   for (const [file, table] of symbols.perFile) {
-    for (const [name, v] of table) if (!name.startsWith('.L')) list.push({ name, value: v.value, section: v.section, global: file.globals.has(name), file: file.file });
+    for (const [name, v] of table) if (!name.startsWith('.L') && (file.labels.has(name) || file.equs.has(name))) list.push({ name, value: v.value, section: v.section, global: file.globals.has(name), file: file.file });
   }
   const start = symbols.globals.get('_start');
   return { sections: outputs, symbols: list, lines, diagnostics, entry: start?.value ?? outputs.find((o) => o.name === '.text')?.address };
@@ -331,10 +344,11 @@ function relaxedCode(r: Relaxable, pc: bigint, scope: Scope, write: (v: number, 
     write(bits(r.name, 0, r.rs1, r.rs2, Number(d)), 4);
     return;
   }
-  // Out of a branch's reach: the inverted branch skips a jal to the target.
+  // Out of a branch's reach: the inverted branch (compressed when it can be) skips a jal to the target.
   const inverse: Record<string, string> = { beq: 'bne', bne: 'beq', blt: 'bge', bge: 'blt', bltu: 'bgeu', bgeu: 'bltu' };
-  const jd = d - 4n;
+  const skip = r.size - 4, jd = d - BigInt(skip);
   if (jd < -(1n << 20n) || jd >= 1n << 20n) throw rangeError('branch target', d, '±1 MiB', col);
-  write(bits(inverse[r.name], 0, r.rs1, r.rs2, 8), 4);
-  write(bits('jal', 0, 0, 0, Number(jd)), 4, 4);
+  if (skip === 2) write(((r.name === 'beq' ? 0xe001 : 0xc001) | encodeOperands('CB', { rd: 0, rs1: r.rs1, rs2: 0, imm: 6 })) & 0xffff, 2);
+  else write(bits(inverse[r.name], 0, r.rs1, r.rs2, 8), 4);
+  write(bits('jal', 0, 0, 0, Number(jd)), 4, skip);
 }

@@ -39,7 +39,7 @@ const IGNORED = new Set(['.type', '.size', '.file', '.ident', '.attribute', '.lo
   '.cfi_def_cfa_offset', '.cfi_offset', '.cfi_restore', '.cfi_def_cfa', '.cfi_adjust_cfa_offset', '.cfi_remember_state', '.cfi_restore_state',
   '.addrsig', '.addrsig_sym', '.variant_cc', '.hidden', '.protected', '.internal', '.func', '.endfunc']);
 const DIRECTIVES = ['.text', '.data', '.bss', '.rodata', '.section', '.globl', '.global', '.local', '.weak', '.align', '.p2align', '.balign',
-  ...Object.keys(DATA_SIZES), '.zero', '.space', '.skip', '.ascii', '.asciz', '.string', '.equ', '.set', '.equiv', '.option', '.macro', '.endm',
+  ...Object.keys(DATA_SIZES), '.zero', '.space', '.skip', '.fill', '.ascii', '.asciz', '.string', '.equ', '.set', '.equiv', '.option', '.macro', '.endm',
   '.exitm', '.rept', '.irp', '.irpc', '.endr', '.include', '.end', ...IGNORED];
 export const KNOWN_DIRECTIVES: readonly string[] = DIRECTIVES;
 
@@ -55,6 +55,10 @@ class Assembler {
   private ended = false;
   private origin: Origin = { file: '', line: 0, column: 1 };
   private depth = 0;
+  /** Per section, its size so far while every item in it has a known size (undefined after a relaxable branch). */
+  private readonly fixedSize = new Map<Section, number | undefined>();
+  /** Label offsets within their section, where known at definition (for label differences in constants). */
+  private readonly labelOffset = new Map<string, number>();
 
   constructor(file: string, private readonly opts: ObjectOptions) {
     this.rvc = opts.rvc;
@@ -120,8 +124,24 @@ class Assembler {
     if (this.section.nobits && item.kind !== 'label' && item.kind !== 'align' && !(item.kind === 'bytes' && item.bytes.every((b) => b === 0))) {
       throw new SyntaxError_(`${this.section.name} holds only zeros (it takes no space in the file): use .zero/.space, or put data in .data`, this.origin.column);
     }
-    if (item.kind === 'label') { this.section.items.push(item); return; }
     this.section.items.push(item);
+    this.grow(item);
+  }
+
+  /** Tracks the section's size while it is known, so that label differences can be constants (as in gas). */
+  private grow(item: Item): void {
+    const size = this.fixedSize.get(this.section);
+    if (size === undefined) return;
+    let n: number | undefined;
+    switch (item.kind) {
+      case 'bytes': n = item.bytes.length; break;
+      case 'fixup': n = item.length; break;
+      case 'data': n = item.size; break;
+      case 'label': n = 0; break;
+      case 'align': { const pad = (item.bytes - (size % item.bytes)) % item.bytes; n = item.max !== undefined && pad > item.max ? 0 : pad; break; }
+      case 'relax': n = undefined; break;
+    }
+    this.fixedSize.set(this.section, n === undefined ? undefined : size + n);
   }
 
   // ---- symbols ----
@@ -138,6 +158,8 @@ class Assembler {
     }
     const origin = { ...this.origin, column: l.column };
     this.obj.labels.set(name, { section: this.section.name, origin });
+    const at = this.fixedSize.get(this.section);
+    if (at !== undefined) this.labelOffset.set(name, at);
     this.section.items.push({ kind: 'label', name, origin });
   }
 
@@ -184,7 +206,9 @@ class Assembler {
       const v = evaluate(e, {
         symbol: (n) => {
           const q = this.obj.equs.get(n);
-          return q && q.expr.kind === 'num' ? { offset: q.expr.value } : undefined;
+          if (q) return q.expr.kind === 'num' ? { offset: q.expr.value } : undefined;
+          const at = this.labelOffset.get(n);
+          return at === undefined ? undefined : { section: this.obj.labels.get(n)!.section, offset: BigInt(at) };
         },
         dot: () => { throw new ExprError('', 0); },
       });
@@ -208,6 +232,7 @@ class Assembler {
       s = { name, items: [], align: 1, nobits: name === '.bss' || name.startsWith('.bss.') || name.startsWith('.sbss') || (flags !== undefined && name.startsWith('.tbss')) };
       this.sectionsByName.set(name, s);
       this.obj.sections.push(s);
+      this.fixedSize.set(s, 0);
     }
     this.section = s;
   }
@@ -236,6 +261,18 @@ class Assembler {
       case '.local': return;
       case '.align': case '.p2align': this.align(args, true, op); return;
       case '.balign': this.align(args, false, op); return;
+      case '.fill': { // .fill repeat[, size[, value]]
+        if (!args[0]) throw new SyntaxError_('.fill needs a repeat count', op.column);
+        const n = this.requireConstant(args[0], 'the .fill count');
+        const size = args[1] ? Number(this.requireConstant(args[1], 'the .fill size')) : 1;
+        const value = args[2] ? this.requireConstant(args[2], 'the .fill value') : 0n;
+        if (n < 0n || n > 1n << 24n || size < 0 || size > 8) throw new SyntaxError_('.fill count or size out of range (count 0..2^24, size 0..8)', args[0].column);
+        const bytes = new Uint8Array(Number(n) * size);
+        // gas stores the value in at most 4 bytes of each element, the rest zero.
+        for (let k = 0; k < Number(n); k++) for (let b = 0; b < Math.min(size, 4); b++) bytes[k * size + b] = Number((value >> BigInt(8 * b)) & 0xffn);
+        this.add({ kind: 'bytes', bytes, origin: this.origin, code: false });
+        return;
+      }
       case '.zero': case '.space': case '.skip': {
         if (!args[0]) throw new SyntaxError_(`${d} needs a size`, op.column);
         const n = this.requireConstant(args[0], `the size of ${d}`);
@@ -416,7 +453,14 @@ class Assembler {
     if (values.length > macro.params.length && macro.params.length > 0) {
       throw new SyntaxError_(`macro '${macro.name}' takes ${macro.params.length} argument${macro.params.length === 1 ? '' : 's'}, not ${values.length}`, args[0]?.column ?? piece.column);
     }
-    const map = new Map(macro.params.map((p, i) => [p.name, values[i] !== undefined && values[i] !== '' ? values[i] : (p.def ?? '')]));
+    // Arguments bind by position, or by name as `param=value`.
+    const given = new Map<string, string>();
+    values.forEach((v, i) => {
+      const kw = /^([A-Za-z_][\w]*)\s*=(.*)$/.exec(v);
+      if (kw && macro.params.some((p) => p.name === kw[1])) given.set(kw[1], kw[2].trim());
+      else if (macro.params[i]) given.set(macro.params[i].name, v);
+    });
+    const map = new Map(macro.params.map((p) => [p.name, given.get(p.name) || (p.def ?? '')]));
     const counter = this.macroCounter++;
     const callOrigin = this.origin;
     const body = substitute(macro.body, map, counter);
