@@ -190,6 +190,8 @@ export function emitBase(row: InstructionRow, f: Fields, ctx: EncodeContext, all
     throw new SyntaxError_(`${row.name} needs a label as its target; a number is an absolute address, which a pc-relative branch cannot name here`, f.immArg?.column ?? origin.column);
   }
   checkRange(row.format, value, f.immArg, row.name);
+  // GNU as never compresses an instruction written with a relocation operator, even when its value is known.
+  if (f.imm.kind === 'reloc') allowCompress = false;
   if (row.format === 'CSR' || row.format === 'CSRI') return code(row, baseWord(row, { ...f }, Number(value)), ctx, allowCompress);
   return code(row, baseWord(row, f, Number(BigInt.asIntN(32, value))), ctx, allowCompress);
 }

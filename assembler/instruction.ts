@@ -19,19 +19,22 @@ const num = (v: bigint | number): Expr => ({ kind: 'num', value: BigInt(v) });
 const row = (name: string): InstructionRow => rowByName.get(name)!;
 const f = (rd: number, rs1: number, rs2: number, imm?: Expr, extra = 0): Fields => ({ rd, rs1, rs2, imm, extra });
 
-/** Emits base instruction `name` with the given registers and immediate. */
-function base(name: string, fields: Fields, ctx: InstructionContext, out: Out): void {
+/**
+ * Emits base instruction `name` with the given registers and immediate. Branches and jumps to labels relax;
+ * `jump` says a jal came from `j` (GNU as compresses that one, but not an explicit `jal x0, label`).
+ */
+function base(name: string, fields: Fields, ctx: InstructionContext, out: Out, jump = false): void {
   const r = row(name);
   if ((r.format === 'B' || r.format === 'J') && fields.imm && ctx.constant(fields.imm) === undefined) {
-    out(relaxable(name, fields, ctx));
+    out(relaxable(name, fields, ctx, jump));
     return;
   }
   out(emitBase(r, fields, ctx));
 }
 
-function relaxable(name: string, fl: Fields, ctx: InstructionContext): Item {
+function relaxable(name: string, fl: Fields, ctx: InstructionContext, jump: boolean): Item {
   const creg = (r: number): boolean => r >= 8 && r <= 15;
-  const compressible = ctx.rvc && (name === 'jal' ? fl.rd === 0 : (name === 'beq' || name === 'bne') && fl.rs2 === 0 && creg(fl.rs1));
+  const compressible = ctx.rvc && (name === 'jal' ? jump && fl.rd === 0 : (name === 'beq' || name === 'bne') && fl.rs2 === 0 && creg(fl.rs1));
   return { kind: 'relax', name, rd: fl.rd, rs1: fl.rs1, rs2: fl.rs2, target: fl.imm!, compressible, size: compressible ? 2 : 4, origin: ctx.origin };
 }
 
@@ -178,7 +181,7 @@ const PSEUDOS: Record<string, Pseudo> = {
     count(args, 1, 'tail', 'symbol', op);
     pcrelPair(6, ctx.expr(args[0]), ctx, out, (lo) => base('jalr', f(0, 6, 0, lo), ctx, out));
   },
-  j: (args, ctx, out, op) => { count(args, 1, 'j', 'label', op); base('jal', { ...f(0, 0, 0, ctx.expr(args[0])), immArg: args[0] }, ctx, out); },
+  j: (args, ctx, out, op) => { count(args, 1, 'j', 'label', op); base('jal', { ...f(0, 0, 0, ctx.expr(args[0])), immArg: args[0] }, ctx, out, true); },
   jr: (args, ctx, out, op) => {
     count(args, [1, 2], 'jr', 'rs [, offset] or offset(rs)', op);
     const m = splitMemory(args[0]);
@@ -237,6 +240,11 @@ const PSEUDOS: Record<string, Pseudo> = {
   'fabs.d': fpUnary('fsgnjx.d'),
   'fneg.s': fpUnary('fsgnjn.s'),
   'fneg.d': fpUnary('fsgnjn.d'),
+  'c.unimp': (args, ctx, out, op) => {
+    count(args, 0, 'c.unimp', 'none', op);
+    if (!ctx.rvc) throw new SyntaxError_('c.unimp needs the C extension, which .option norvc turned off', op.column);
+    out({ kind: 'bytes', bytes: new Uint8Array(2), origin: ctx.origin, code: true });
+  },
   unimp: (args, ctx, out, op) => {
     count(args, 0, 'unimp', 'none', op);
     if (ctx.rvc) out({ kind: 'bytes', bytes: new Uint8Array(2), origin: ctx.origin, code: true });
@@ -253,8 +261,9 @@ function shortForm(name: string, args: Arg[], ctx: InstructionContext, out: Out)
     // jalr rs | jalr offset(rs) | jalr rd, rs | jalr rd, rs, imm
     const m = args.length === 1 ? splitMemory(args[0]) : undefined;
     if (m) { base('jalr', f(1, reg(m.base), 0, m.offset.text ? ctx.expr(m.offset) : num(0)), ctx, out); return true; }
-    const [rd, rs1] = args.length === 1 ? [1, reg(args[0])] : [reg(args[0]), reg(args[1])];
-    base('jalr', f(rd, rs1, 0, args[2] ? ctx.expr(args[2]) : num(0)), ctx, out);
+    // Only `jalr rs` compresses (to c.jalr); GNU keeps the explicit two- and three-operand forms 32-bit.
+    if (args.length === 1) { base('jalr', f(1, reg(args[0]), 0, num(0)), ctx, out); return true; }
+    out(emitBase(row('jalr'), f(reg(args[0]), reg(args[1]), 0, args[2] ? ctx.expr(args[2]) : num(0)), ctx, false));
     return true;
   }
   return false;
@@ -287,7 +296,9 @@ export function assembleInstruction(op: Arg, args: Arg[], ctx: InstructionContex
     if (r.format === 'CSR' || r.format === 'CSRI') {
       if (args[1] && !csrByName.has(args[1].text) && /^[A-Za-z_]/.test(args[1].text)) throw new SyntaxError_(`unknown CSR '${args[1].text}'${hintCsr(args[1].text)}`, args[1].column);
     }
-    base(name, fl, ctx, out);
+    // An explicit `jalr rd, offset(rs)` stays 32-bit in GNU as; `jalr rs`, `jr` and `ret` compress.
+    if (name === 'jalr') out(emitBase(r, fl, ctx, false));
+    else base(name, fl, ctx, out);
     return;
   }
   const amo = amoSuffix(name);

@@ -90,7 +90,7 @@ function relax(p: Placed): void {
     let changed = false;
     p.section.items.forEach((item, i) => {
       if (item.kind !== 'relax') return;
-      const target = sectionOffset(item.target, labels);
+      const target = sectionOffset(item.target, labels, p.offsets[i]);
       // GNU as: a jump elsewhere is assumed to reach; a branch elsewhere gets the long form.
       const want = target === undefined ? (item.name === 'jal' ? 4 : 8) : relaxedSize(item, target - p.offsets[i]);
       if (want > item.size) { item.size = want; changed = true; }
@@ -99,11 +99,12 @@ function relax(p: Placed): void {
   }
 }
 
-/** The offset a branch target names in this section: a label, or a label plus or minus a number. */
-function sectionOffset(e: Expr, labels: Map<string, number>): number | undefined {
+/** The offset a branch target names in this section: a label or `.`, plus or minus a number. */
+function sectionOffset(e: Expr, labels: Map<string, number>, here: number): number | undefined {
   if (e.kind === 'sym') return labels.get(e.name);
+  if (e.kind === 'dot') return here;
   if (e.kind === 'binary' && (e.op === '+' || e.op === '-') && e.right.kind === 'num') {
-    const base = sectionOffset(e.left, labels);
+    const base = sectionOffset(e.left, labels, here);
     return base === undefined ? undefined : base + Number(e.op === '+' ? e.right.value : -e.right.value);
   }
   return undefined;

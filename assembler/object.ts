@@ -6,8 +6,9 @@ import { assembleInstruction, type InstructionContext } from './instruction';
 import type { Item, Origin, Section } from './items';
 import { closest, parseStatement, readString, splitArgs, splitLine, SyntaxError_, type Arg } from './syntax';
 
-/** A line of source with where it came from (after preprocessing, for `.S` files). */
-export interface SourceLine { text: string; file: string; line: number }
+import type { SourceLine } from './preprocess';
+
+export type { SourceLine };
 
 export interface Macro { name: string; params: { name: string; def?: string }[]; body: SourceLine[]; origin: Origin }
 
