@@ -90,7 +90,7 @@ function elfImage(objects: FileObject[], l: LinkResult): ElfImage {
     name: s.name, value: s.value, size: 0n, section: s.section ?? null,
     binding: s.global ? 'global' as const : 'local' as const, type: 'notype' as const,
   }));
-  const code = l.sections.filter((s) => s.flags.includes('x') && s.size > 0).map((s) => ({ start: s.address, end: s.address + BigInt(s.size) }));
+  const code = l.sections.filter((s) => s.codeEnd !== undefined).map((s) => ({ start: s.address, end: s.codeEnd! }));
   const rows = [...l.lines].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
   const dwarf = writeDebugLine(rows, code, { compDir: process.cwd() });
   const rvc = objects.some((o) => o.usedRvc);

@@ -3,8 +3,11 @@
 import type { Expr } from './expr';
 import type { Format } from '../emulator/isa/fields';
 
-/** Where an item came from, for diagnostics and the line table. */
-export interface Origin { file: string; line: number; column: number }
+/**
+ * Where an item came from: file, line and column for diagnostics. Code expanded from a macro also records the
+ * outermost macro call, which the line table names (as GNU as -g does).
+ */
+export interface Origin { file: string; line: number; column: number; call?: { file: string; line: number } }
 
 /** Fixed bytes (constants, strings, instructions whose operands are all known). */
 export interface Bytes { kind: 'bytes'; bytes: Uint8Array; origin: Origin; code: boolean }

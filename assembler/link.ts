@@ -24,6 +24,8 @@ export interface OutputSection {
   size: number;
   flags: string;
   nobits: boolean;
+  /** End of the last instruction (the line table stops there: alignment padding after it has no line). */
+  codeEnd?: bigint;
 }
 
 export interface LinkedSymbol { name: string; value: bigint; section?: string; global: boolean; file: string }
@@ -257,7 +259,11 @@ function emit(p: Placed, outputs: OutputSection[], symbols: Symbols, lines: Line
     pc = p.address + BigInt(off);
     try {
       const code = emitItem(item, pc, scope, (v, n, at = 0) => write(off + at, v, n), out.bytes, Number(p.address - out.address) + off);
-      if (code) lines.push({ address: pc, file: item.origin.file, line: item.origin.line });
+      if (code) {
+        const end = pc + BigInt((p.offsets[i + 1] ?? p.size) - off);
+        if (out.codeEnd === undefined || end > out.codeEnd) out.codeEnd = end;
+      }
+      if (code) lines.push({ address: pc, file: item.origin.call?.file ?? item.origin.file, line: item.origin.call?.line ?? item.origin.line });
     } catch (e) {
       if (!(e instanceof ExprError)) throw e;
       const col = e.column || item.origin.column;

@@ -56,6 +56,8 @@ class Assembler {
   private ended = false;
   private origin: Origin = { file: '', line: 0, column: 1 };
   private depth = 0;
+  /** The outermost macro call being expanded, if any. */
+  private callSite?: { file: string; line: number };
   /** Per section, its size so far while every item in it has a known size (undefined after a relaxable branch). */
   private readonly fixedSize = new Map<Section, number | undefined>();
   /** Label offsets within their section, where known at definition (for label differences in constants). */
@@ -82,7 +84,7 @@ class Assembler {
 
   private line(l: SourceLine): void {
     for (const piece of splitLine(l.text)) {
-      this.origin = { file: l.file, line: l.line, column: piece.column };
+      this.origin = { file: l.file, line: l.line, column: piece.column, call: this.callSite };
       try {
         this.statement(piece);
       } catch (e) {
@@ -463,11 +465,16 @@ class Assembler {
     });
     const map = new Map(macro.params.map((p) => [p.name, given.get(p.name) || (p.def ?? '')]));
     const counter = this.macroCounter++;
-    const callOrigin = this.origin;
+    const callOrigin = this.origin, outer = this.callSite;
+    this.callSite ??= { file: callOrigin.file, line: callOrigin.line };
     const body = substitute(macro.body, map, counter);
     const exit = body.findIndex((l) => /^\s*\.exitm\b/i.test(l.text));
-    this.nested(() => this.run(exit >= 0 ? body.slice(0, exit) : body));
-    this.origin = callOrigin;
+    try {
+      this.nested(() => this.run(exit >= 0 ? body.slice(0, exit) : body));
+    } finally {
+      this.callSite = outer;
+      this.origin = callOrigin;
+    }
   }
 }
 
