@@ -57,7 +57,12 @@ export function assembleSources(opts: AssembleOptions, preprocess: Preprocessor 
   }
   if (diagnostics.some((d) => d.severity === 'error')) return { objects, diagnostics };
   const linked = link(objects, opts.textBase ?? DEFAULT_TEXT_BASE);
-  diagnostics.push(...linked.diagnostics);
+  // One statement can yield several items naming the same undefined symbol (la: auipc and addi): say it once.
+  const seen = new Set<string>();
+  for (const d of linked.diagnostics) {
+    const key = `${d.file}:${d.line}:${d.column}:${d.message}`;
+    if (!seen.has(key)) { seen.add(key); diagnostics.push(d); }
+  }
   return { objects, linked, diagnostics };
 }
 

@@ -6,7 +6,7 @@ import { decodeOpcode } from '../emulator/isa/decode';
 import type { Expr } from './expr';
 import type { Item, Origin } from './items';
 import {
-  csrNumber, parseFenceSet, parseFpRegister, parseIntRegister, parseRoundingMode, splitMemory, SyntaxError_, unknownCsr, type Arg,
+  csrNumber, fpRegister, intRegister, parseFenceSet, parseFpRegister, parseIntRegister, parseRoundingMode, splitMemory, SyntaxError_, unknownCsr, type Arg,
 } from './syntax';
 
 export const rowByName = new Map<string, InstructionRow>(instructions.map((r) => [r.name, r]));
@@ -41,7 +41,10 @@ const IMM_KIND: Partial<Record<Format, { bits: number; signed: boolean; what: st
   S: { bits: 12, signed: true, what: 'offset' },
   SHIFT64: { bits: 6, signed: false, what: 'shift amount' },
   SHIFT32: { bits: 5, signed: false, what: 'shift amount' },
-  U: { bits: 20, signed: false, what: 'upper immediate' },
+  U: { bits: 20, signed: false, what: 'immediate' },
+  CI: { bits: 6, signed: true, what: 'immediate' },
+  CI_LI: { bits: 6, signed: true, what: 'immediate' },
+  CB_ANDI: { bits: 6, signed: true, what: 'immediate' },
 };
 
 /** Checks that a constant fits the format's immediate field, with the message a student needs. */
@@ -50,11 +53,8 @@ export function checkRange(format: Format, value: bigint, a: Arg | undefined, na
   if (!k) return;
   const lo = k.signed ? -(1n << BigInt(k.bits - 1)) : 0n, hi = k.signed ? (1n << BigInt(k.bits - 1)) - 1n : (1n << BigInt(k.bits)) - 1n;
   if (value < lo || value > hi) {
-    const show = (v: bigint): string => (format === 'U' ? `0x${v.toString(16)}` : v.toString());
-    const range = k.signed ? `${lo}..${hi}` : `0..${show(hi)}`;
-    const what = format === 'SHIFT64' || format === 'SHIFT32' ? `shift amount ${show(value)} is out of range for ${name} (${range})`
-      : `${k.what} ${show(value)} does not fit in ${k.bits} bits (${range})`;
-    throw new SyntaxError_(what, a?.column ?? 0, a ? a.column + a.text.length : undefined);
+    void name;
+    throw new SyntaxError_(`${k.what} ${value} does not fit in ${k.bits} bits (${lo}..${hi})`, a?.column ?? 0, a ? a.column + a.text.length : undefined);
   }
 }
 
@@ -62,11 +62,11 @@ export function checkRange(format: Format, value: bigint, a: Arg | undefined, na
 export function parseOperands(row: InstructionRow | CompressedRow, args: Arg[], ctx: EncodeContext, opColumn: number): Fields {
   const tokens = row.operands ? row.operands.split(',') : [];
   const optional = tokens.filter((t) => t === 'rm' || t === 'rmx').length;
+  checkSeparators(args, tokens.length, row.name);
   if (args.length < tokens.length - optional || args.length > tokens.length) {
-    const want = tokens.length - optional === tokens.length ? `${tokens.length}` : `${tokens.length - optional} or ${tokens.length}`;
-    throw new SyntaxError_(`${row.name} takes ${want} operand${tokens.length === 1 ? '' : 's'} (${row.operands || 'none'}), not ${args.length}`,
-      args[0]?.column ?? opColumn);
+    throw operandCount(row.name, tokens, optional, args.length, opColumn);
   }
+  if ('expands' in row) checkNarrowRegisters(row, tokens, args);
   const f: Fields = { rd: 0, rs1: 0, rs2: 0, extra: 0 };
   tokens.forEach((t, i) => {
     const a = args[i];
@@ -76,11 +76,34 @@ export function parseOperands(row: InstructionRow | CompressedRow, args: Arg[], 
   return f;
 }
 
+/** Operand syntax as students read it: `rd, rs1, offset(rs1)`, optional ones in brackets. */
+export function operandSyntax(tokens: string[]): string {
+  return tokens.map((t) => (t === 'rm' || t === 'rmx' ? '[rm]' : t.replace(/^imm\(/, 'offset('))).join(', ').replace(/, \[rm\]/, '[, rm]');
+}
+
+export function operandCount(name: string, tokens: string[], optional: number, got: number, column: number): SyntaxError_ {
+  const need = tokens.length - optional;
+  if (tokens.length === 0) return new SyntaxError_(`'${name}' takes no operands, got ${got}`, column, column + name.length);
+  const n = optional ? `${need} or ${tokens.length}` : `${need}`;
+  return new SyntaxError_(`'${name}' needs ${n} operand${tokens.length === 1 ? '' : 's'} (${operandSyntax(tokens)}), got ${got}`, column, column + name.length);
+}
+
+/** `add a0, a1 a2` and `add a0, a1, a2 extra`: a missing comma or stray text, said as such. */
+export function checkSeparators(args: Arg[], want: number, name: string): void {
+  args.forEach((a, i) => {
+    const m = /^(\S+(?:\([^)]*\))?)\s+(\S.*)$/.exec(a.text);
+    if (!m || /["'(]/.test(m[1]) && !/\)$/.test(m[1])) return;
+    const col = a.column + a.text.indexOf(m[2], m[1].length);
+    if (i === args.length - 1 && args.length >= want) throw new SyntaxError_(`unexpected text '${m[2]}' after the operands of '${name}'`, col, col + m[2].length);
+    throw new SyntaxError_(`expected ',' after operand ${i + 1}, got '${m[2].split(/\s+/)[0]}'`, col);
+  });
+}
+
 function operand(t: string, a: Arg, f: Fields, ctx: EncodeContext): void {
   const mem = /^(\w*)\((\w+)\)$/.exec(t);
   if (mem) {
     const m = splitMemory(a);
-    if (!m) throw new SyntaxError_(`expected a memory operand like 8(sp) or (a0), found '${a.text}'`, a.column);
+    if (!m) throw new SyntaxError_(`expected offset(register), got '${a.text}'`, a.column, a.column + a.text.length);
     if (mem[2] === 'sp') { if (parseIntRegister(m.base) !== 2) throw new SyntaxError_(`this form addresses sp only, not '${m.base.text}'`, m.base.column); }
     else f.rs1 = parseIntRegister(m.base);
     if (mem[1]) setImm(f, m.offset.text === '' ? { text: '0', column: m.offset.column } : m.offset, ctx);
@@ -102,7 +125,7 @@ function operand(t: string, a: Arg, f: Fields, ctx: EncodeContext): void {
       if (n !== undefined) { f.imm = { kind: 'num', value: BigInt(n) }; f.immArg = a; return; }
       if (/^[A-Za-z_]/.test(a.text)) throw unknownCsr(a);
       const v = ctx.constant(ctx.expr(a));
-      if (v === undefined || v < 0n || v > 0xfffn) throw new SyntaxError_(`CSR number '${a.text}' is out of range (0..0xfff)`, a.column);
+      if (v === undefined || v < 0n || v > 0xfffn) throw new SyntaxError_(`CSR number ${v ?? a.text} does not fit in 12 bits (0..4095)`, a.column, a.column + a.text.length);
       f.imm = { kind: 'num', value: v }; f.immArg = a;
       return;
     }
@@ -213,6 +236,7 @@ export function emitCompressed(c: CompressedRow, f: Fields, ctx: EncodeContext):
   if (f.imm !== undefined) {
     const v = ctx.constant(f.imm);
     if (v === undefined) throw new SyntaxError_(`${c.name} needs a constant operand`, f.immArg?.column ?? ctx.origin.column);
+    checkRange(c.format, v, f.immArg, c.name);
     imm = Number(BigInt.asIntN(32, v));
     if (c.format === 'CI_LUI') imm <<= 12;
   }
@@ -227,10 +251,27 @@ export function emitCompressed(c: CompressedRow, f: Fields, ctx: EncodeContext):
   return { kind: 'bytes', bytes: le(half, 2), origin: ctx.origin, code: true };
 }
 
+/** Formats whose register fields are 3 bits wide: only x8..x15 (or f8..f15) fit. */
+const CREG_FORMATS = new Set<Format>(['CIW', 'CL_W', 'CL_D', 'CS_W', 'CS_D', 'CA', 'CB', 'CB_SHIFT', 'CB_ANDI']);
+
+/** A compressed instruction with 3-bit register fields names x8..x15 only: say which operand does not. */
+function checkNarrowRegisters(c: CompressedRow, tokens: string[], args: Arg[]): void {
+  if (!CREG_FORMATS.has(c.format)) return;
+  tokens.forEach((t, i) => {
+    const reg = /\((\w+)\)$/.exec(t)?.[1] ?? t;
+    if (!/^(rd|rs1|rs2|fd|fs2)$/.test(reg) || !args[i]) return;
+    const a = splitMemory(args[i])?.base ?? args[i];
+    const n = reg.startsWith('f') ? fpRegister(a.text) : intRegister(a.text);
+    if (n !== undefined && (n < 8 || n > 15)) {
+      throw new SyntaxError_(`compressed instruction ${c.name} needs registers x8..x15 (s0, s1, a0..a5), not '${a.text}'`, a.column, a.column + a.text.length);
+    }
+  });
+}
+
 function compressedProblem(c: CompressedRow, o: Operands): string {
   switch (c.name) {
-    case 'c.addi16sp': return 'compressed instruction c.addi16sp needs a non-zero multiple of 16 (-512..496)';
-    case 'c.addi4spn': return 'compressed instruction c.addi4spn needs a non-zero multiple of 4 (4..1020) and rd in x8-x15';
+    case 'c.addi16sp': return 'compressed instruction c.addi16sp needs a non-zero multiple of 16';
+    case 'c.addi4spn': return 'compressed instruction c.addi4spn needs a non-zero multiple of 4 (4..1020)';
     case 'c.lui': return 'compressed instruction c.lui needs a non-zero immediate in -32..31 (0xfffe0..0xfffff or 1..31) and rd other than x0 and sp';
     default:
       return `operands do not fit ${c.name} (registers x8-x15 where the format has 3-bit fields; immediate ${o.imm} in range and aligned)`;

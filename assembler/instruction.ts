@@ -5,7 +5,7 @@ import { csrByName } from '../emulator/csr/table';
 import { compressedByName, emitBase, emitCompressed, parseOperands, rowByName, type EncodeContext, type Fields } from './encode';
 import type { Expr } from './expr';
 import type { Item } from './items';
-import { closest, parseIntRegister, splitMemory, SyntaxError_, type Arg } from './syntax';
+import { closest, intRegister, parseIntRegister, splitMemory, SyntaxError_, type Arg } from './syntax';
 
 export interface InstructionContext extends EncodeContext {
   /** A fresh hidden label name (for the auipc that a %pcrel_lo pairs with). */
@@ -35,12 +35,16 @@ function base(name: string, fields: Fields, ctx: InstructionContext, out: Out, j
 function relaxable(name: string, fl: Fields, ctx: InstructionContext, jump: boolean): Item {
   const creg = (r: number): boolean => r >= 8 && r <= 15;
   const compressible = ctx.rvc && (name === 'jal' ? jump && fl.rd === 0 : (name === 'beq' || name === 'bne') && fl.rs2 === 0 && creg(fl.rs1));
-  return { kind: 'relax', name, rd: fl.rd, rs1: fl.rs1, rs2: fl.rs2, target: fl.imm!, compressible, size: compressible ? 2 : 4, origin: ctx.origin };
+  const origin = { ...ctx.origin, column: fl.immArg?.column ?? ctx.origin.column };
+  return { kind: 'relax', name, rd: fl.rd, rs1: fl.rs1, rs2: fl.rs2, target: fl.imm!, compressible, size: compressible ? 2 : 4, origin };
 }
 
 function count(args: Arg[], n: number | number[], name: string, syntax: string, op: Arg): void {
   const ok = Array.isArray(n) ? n.includes(args.length) : args.length === n;
-  if (!ok) throw new SyntaxError_(`${name} takes ${Array.isArray(n) ? n.join(' or ') : n} operand${n === 1 ? '' : 's'} (${syntax}), not ${args.length}`, args[0]?.column ?? op.column);
+  if (ok) return;
+  if (n === 0) throw new SyntaxError_(`'${name}' takes no operands, got ${args.length}`, op.column, op.column + op.text.length);
+  const want = Array.isArray(n) ? n.join(' or ') : String(n);
+  throw new SyntaxError_(`'${name}' needs ${want} operand${want === '1' ? '' : 's'} (${syntax}), got ${args.length}`, op.column, op.column + op.text.length);
 }
 
 const reg = parseIntRegister;
@@ -95,6 +99,7 @@ const csrArg = (a: Arg, ctx: InstructionContext): Expr => {
   if (c) return num(c.num);
   const e = ctx.expr(a), v = ctx.constant(e);
   if (/^[A-Za-z_]/.test(a.text) && v === undefined) throw new SyntaxError_(`unknown CSR '${a.text}'${hintCsr(a.text)}`, a.column);
+  if (v === undefined || v < 0n || v > 0xfffn) throw new SyntaxError_(`CSR number ${v ?? a.text} does not fit in 12 bits (0..4095)`, a.column, a.column + a.text.length);
   return e;
 };
 const hintCsr = (name: string): string => { const c = closest(name, csrByName.keys()); return c ? ` — did you mean '${c}'?` : ''; };
@@ -143,7 +148,7 @@ const fpUnary = (name: string): Pseudo => (args, ctx, out, op) => {
 /** Loads and stores to a symbol: auipc into a register, then the access with %pcrel_lo. */
 function symbolAccess(name: string, args: Arg[], ctx: InstructionContext, out: Out): boolean {
   const r = rowByName.get(name);
-  if (!r || !/imm\(rs1\)$/.test(r.operands) || splitMemory(args[1] ?? { text: '', column: 0 })) return false;
+  if (!r || !/imm\(rs1\)$/.test(r.operands) || !args[1] || splitMemory(args[1]) || intRegister(args[1].text) !== undefined) return false;
   const isStore = r.format === 'S';
   if (args.length !== (isStore ? 3 : 2)) return false;
   const fp = r.operands.startsWith('f');
@@ -293,9 +298,6 @@ export function assembleInstruction(op: Arg, args: Arg[], ctx: InstructionContex
   const r = rowByName.get(name);
   if (r) {
     const fl = parseOperands(r, args, ctx, op.column);
-    if (r.format === 'CSR' || r.format === 'CSRI') {
-      if (args[1] && !csrByName.has(args[1].text) && /^[A-Za-z_]/.test(args[1].text)) throw new SyntaxError_(`unknown CSR '${args[1].text}'${hintCsr(args[1].text)}`, args[1].column);
-    }
     // An explicit `jalr rd, offset(rs)` stays 32-bit in GNU as; `jalr rs`, `jr` and `ret` compress.
     if (name === 'jalr') out(emitBase(r, fl, ctx, false));
     else base(name, fl, ctx, out);

@@ -2,7 +2,7 @@
 // address), relaxes branches to their shortest form, then fills every field and data value with final addresses.
 import type { Diagnostic, LineRow } from './api';
 import { encodeOperands } from '../emulator/isa/fields';
-import { evaluate, ExprError, lo12, type Expr, type Scope, type Value } from './expr';
+import { displayName, evaluate, ExprError, lo12, type Expr, type Scope, type Value } from './expr';
 import { rowByName } from './encode';
 import type { Align, Fixup, Item, Relaxable, Section } from './items';
 import type { FileObject } from './object';
@@ -301,8 +301,10 @@ function padding(a: Align, n: number, write: (v: number, n: number, at?: number)
 }
 
 function rangeError(what: string, d: bigint, range: string, column: number): ExprError {
-  return new ExprError(`${what} is ${d} bytes away, out of reach (${range})`, column);
+  return new ExprError(`${what} is ${d} bytes away, ${range}`, column);
 }
+
+const targetName = (e: Expr): string => (e.kind === 'sym' ? ` '${displayName(e.name)}'` : '');
 
 function fixupWord(f: Fixup, pc: bigint, scope: Scope): number {
   let v = evaluate(f.expr, scope).offset;
@@ -318,10 +320,10 @@ function fixupWord(f: Fixup, pc: bigint, scope: Scope): number {
       if (v < -2048n || v > 2047n) throw new ExprError(`offset ${v} does not fit in 12 bits (-2048..2047)`, col);
       return (f.word | encodeOperands(f.format, { rd: 0, rs1: 0, rs2: 0, imm: Number(v) })) >>> 0;
     case 'CJ':
-      if (v < -2048n || v > 2046n || v % 2n !== 0n) throw rangeError('jump target', v, '-2048..2046', col);
+      if (v < -2048n || v > 2046n || v % 2n !== 0n) throw rangeError(`jump target${targetName(f.expr)}`, v, 'out of range for c.j (-2048..2046)', col);
       return (f.word | encodeOperands('CJ', { rd: 0, rs1: 0, rs2: 0, imm: Number(v) })) & 0xffff;
     case 'CB':
-      if (v < -256n || v > 254n || v % 2n !== 0n) throw rangeError('branch target', v, '-256..254', col);
+      if (v < -256n || v > 254n || v % 2n !== 0n) throw rangeError(`branch target${targetName(f.expr)}`, v, 'out of range for a compressed branch (-256..254)', col);
       return (f.word | encodeOperands('CB', { rd: 0, rs1: 8, rs2: 0, imm: Number(v) })) & 0xffff;
   }
   throw new ExprError(`cannot fill a ${f.format} field with an address`, col);
@@ -342,19 +344,19 @@ function relaxedCode(r: Relaxable, pc: bigint, scope: Scope, write: (v: number, 
     return;
   }
   if (r.name === 'jal') {
-    if (d < -(1n << 20n) || d >= 1n << 20n || d % 2n !== 0n) throw rangeError('jump target', d, '±1 MiB', col);
+    if (d < -(1n << 20n) || d >= 1n << 20n || d % 2n !== 0n) throw rangeError(`jump target${targetName(r.target)}`, d, 'out of range for jal (-1048576..1048574)', col);
     write(bits('jal', r.rd, 0, 0, Number(d)), 4);
     return;
   }
   if (r.size === 4) {
-    if (d < -4096n || d > 4094n || d % 2n !== 0n) throw rangeError(`${r.name} target`, d, '-4096..4094; a label in another section or file cannot be relaxed', col);
+    if (d < -4096n || d > 4094n || d % 2n !== 0n) throw rangeError(`branch target${targetName(r.target)}`, d, `out of range for ${r.name} (-4096..4094)`, col);
     write(bits(r.name, 0, r.rs1, r.rs2, Number(d)), 4);
     return;
   }
   // Out of a branch's reach: the inverted branch (compressed when it can be) skips a jal to the target.
   const inverse: Record<string, string> = { beq: 'bne', bne: 'beq', blt: 'bge', bge: 'blt', bltu: 'bgeu', bgeu: 'bltu' };
   const skip = r.size - 4, jd = d - BigInt(skip);
-  if (jd < -(1n << 20n) || jd >= 1n << 20n) throw rangeError('branch target', d, '±1 MiB', col);
+  if (jd < -(1n << 20n) || jd >= 1n << 20n) throw rangeError(`branch target${targetName(r.target)}`, d, `beyond ${r.name}'s reach even widened to ${inverse[r.name]} over jal (-1048576..1048574)`, col);
   if (skip === 2) write(((r.name === 'beq' ? 0xe001 : 0xc001) | encodeOperands('CB', { rd: 0, rs1: r.rs1, rs2: 0, imm: 6 })) & 0xffff, 2);
   else write(bits(inverse[r.name], 0, r.rs1, r.rs2, 8), 4);
   write(bits('jal', 0, 0, 0, Number(jd)), 4, skip);

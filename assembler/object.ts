@@ -157,7 +157,7 @@ class Assembler {
       name = `.L${l.text}^${n}`;
     } else if (this.obj.labels.has(name) || this.obj.equs.has(name)) {
       const prev = this.obj.labels.get(name)?.origin ?? this.obj.equs.get(name)!.origin;
-      throw new SyntaxError_(`'${name}' is already defined at line ${prev.line}`, l.column, l.column + l.text.length);
+      throw new SyntaxError_(`label '${name}' is already defined at line ${prev.line}`, l.column, l.column + l.text.length);
     }
     const origin = { ...this.origin, column: l.column };
     this.obj.labels.set(name, { section: this.section.name, origin });
@@ -291,7 +291,7 @@ class Assembler {
       case '.include': this.includeFile(args, op); return;
       case '.end': this.ended = true; return;
       case '.endm': case '.endr': case '.exitm':
-        throw new SyntaxError_(`${d} without a matching ${d === '.endr' ? '.rept or .irp' : '.macro'}`, op.column);
+        throw new SyntaxError_(`'${d}' without a matching ${d === '.endr' ? "'.rept' or '.irp'" : "'.macro'"}`, op.column);
     }
     const guess = closest(d, DIRECTIVES);
     throw new SyntaxError_(`unknown directive '${op.text}'${guess ? ` — did you mean '${guess}'?` : ''}`, op.column, op.column + op.text.length);
@@ -313,8 +313,9 @@ class Assembler {
   private align(args: Arg[], power: boolean, op: Arg): void {
     if (!args[0]) throw new SyntaxError_(`${op.text} needs an alignment`, op.column);
     const n = this.requireConstant(args[0], 'the alignment');
-    if (power && (n < 0n || n > 16n)) throw new SyntaxError_(`alignment 2^${n} is out of range (.align takes a power of two: 0..16)`, args[0].column);
-    if (!power && (n < 1n || n > 65536n || (n & (n - 1n)) !== 0n)) throw new SyntaxError_(`alignment ${n} is not a power of two (1..65536)`, args[0].column);
+    if (power && (n < 0n || n > 16n)) throw new SyntaxError_(`alignment exponent ${n} is too large (at most 16)`, args[0].column);
+    if (!power && (n < 1n || (n & (n - 1n)) !== 0n)) throw new SyntaxError_(`alignment ${n} is not a power of two`, args[0].column);
+    if (!power && n > 65536n) throw new SyntaxError_(`alignment ${n} is too large (at most 65536)`, args[0].column);
     const bytes = power ? 1 << Number(n) : Number(n);
     const fill = args[1] && args[1].text !== '' ? Number(this.requireConstant(args[1], 'the fill value') & 0xffn) : 0;
     const max = args[2] ? Number(this.requireConstant(args[2], 'the maximum padding')) : undefined;
@@ -375,7 +376,7 @@ class Assembler {
     if (!a || !/^".*"$/.test(a.text)) throw new SyntaxError_('.include needs a file name in double quotes', a?.column ?? op.column);
     if (this.depth > 100) throw new SyntaxError_('.include nested more than 100 deep (does a file include itself?)', a.column);
     const got = this.opts.include(a.text.slice(1, -1), this.origin.file);
-    if (!got) throw new SyntaxError_(`cannot read include file '${a.text.slice(1, -1)}'`, a.column, a.column + a.text.length);
+    if (!got) throw new SyntaxError_(`cannot open include file '${a.text.slice(1, -1)}'`, a.column, a.column + a.text.length);
     this.nested(() => this.run(got.lines));
   }
 

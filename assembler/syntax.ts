@@ -30,13 +30,21 @@ export const fpRegister = (name: string): number | undefined => FP_REGS.get(name
 
 export const ROUNDING_MODES: Record<string, number> = { rne: 0, rtz: 1, rdn: 2, rup: 3, rmm: 4, dyn: 7 };
 
-/** The closest known name within edit distance 2, for "did you mean" hints. */
+/**
+ * The closest known name within edit distance 2, for "did you mean" hints. Ties go to a name the typed one
+ * starts with (a doubled letter: 'addd' → 'add'), then to the alphabetically first.
+ */
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined, bestD = 3;
+  const better = (c: string, d: number): boolean => {
+    if (d !== bestD || best === undefined) return d < bestD;
+    const cp = name.startsWith(c), bp = name.startsWith(best);
+    return cp !== bp ? cp : c < best;
+  };
   for (const c of candidates) {
-    if (Math.abs(c.length - name.length) >= bestD) continue;
-    const d = editDistance(name, c, bestD);
-    if (d < bestD) { best = c; bestD = d; }
+    if (Math.abs(c.length - name.length) > bestD) continue;
+    const d = editDistance(name, c, bestD + 1);
+    if (d < 3 && better(c, d)) { best = c; bestD = d; }
   }
   return best;
 }
@@ -61,18 +69,22 @@ const hint = (name: string, pool: Iterable<string>): string => {
   return c ? ` — did you mean '${c}'?` : '';
 };
 
+const end = (a: Arg): number => a.column + a.text.length;
+
 export function parseIntRegister(a: Arg): number {
   const r = INT_REGS.get(a.text);
   if (r !== undefined) return r;
-  if (FP_REGS.has(a.text)) throw new SyntaxError_(`'${a.text}' is a floating-point register; this operand needs an integer register (x0-x31)`, a.column);
-  throw new SyntaxError_(`'${a.text}' is not an integer register${hint(a.text, INT_REGS.keys())}`, a.column);
+  if (FP_REGS.has(a.text)) throw new SyntaxError_(`expected an integer register, got floating-point register '${a.text}'`, a.column, end(a));
+  if (/^x\d+$/.test(a.text)) throw new SyntaxError_(`unknown register '${a.text}' (integer registers are x0..x31, or ABI names such as a0 and sp)`, a.column, end(a));
+  throw new SyntaxError_(`'${a.text}' is not an integer register${hint(a.text, INT_REGS.keys())}`, a.column, end(a));
 }
 
 export function parseFpRegister(a: Arg): number {
   const r = FP_REGS.get(a.text);
   if (r !== undefined) return r;
-  if (INT_REGS.has(a.text)) throw new SyntaxError_(`'${a.text}' is an integer register; this operand needs a floating-point register (f0-f31)`, a.column);
-  throw new SyntaxError_(`'${a.text}' is not a floating-point register${hint(a.text, FP_REGS.keys())}`, a.column);
+  if (INT_REGS.has(a.text)) throw new SyntaxError_(`expected a floating-point register, got integer register '${a.text}'`, a.column, end(a));
+  if (/^f\d+$/.test(a.text)) throw new SyntaxError_(`unknown register '${a.text}' (floating-point registers are f0..f31, or ABI names such as fa0 and ft0)`, a.column, end(a));
+  throw new SyntaxError_(`'${a.text}' is not a floating-point register${hint(a.text, FP_REGS.keys())}`, a.column, end(a));
 }
 
 /** A CSR by name; numbers are left to the caller (they are expressions). */
@@ -125,7 +137,7 @@ export function readString(text: string, start: number, column: number): { bytes
       bytes.push(parseInt(c + m[0], 8) & 0xff); i += m[0].length;
     } else bytes.push(c.charCodeAt(0));
   }
-  if (text[i] !== '"') throw new SyntaxError_('unterminated string: a closing " is missing', column + start);
+  if (text[i] !== '"') throw new SyntaxError_('unterminated string (missing closing ")', column + start);
   return { bytes, end: i + 1 };
 }
 

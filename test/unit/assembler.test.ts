@@ -23,7 +23,7 @@ describe('assembler diagnostics', () => {
   });
 
   it('explains the rule a compressed instruction breaks', () => {
-    assert.deepEqual(errors(asm('  c.addi16sp sp, 8\n')), ['1:18: compressed instruction c.addi16sp needs a non-zero multiple of 16 (-512..496)']);
+    assert.deepEqual(errors(asm('  c.addi16sp sp, 8\n')), ['1:18: compressed instruction c.addi16sp needs a non-zero multiple of 16']);
   });
 
   it('reports every error in a file, not just the first, and writes no ELF', () => {
@@ -40,11 +40,11 @@ describe('assembler diagnostics', () => {
     assert.equal(r.elf, undefined);
     assert.deepEqual(errors(r), [
       "2:3: unknown instruction 'ad' — did you mean 'add'?",
-      '3:8: addi takes 3 operands (rd,rs1,imm), not 2',
-      "4:15: 'q7' is not an integer register — did you mean 'x7'?",
-      "6:1: '_start' is already defined at line 1",
+      "3:3: 'addi' needs 3 operands (rd, rs1, imm), got 2",
+      "4:15: 'q7' is not an integer register — did you mean 'a7'?",
+      "6:1: label '_start' is already defined at line 1",
       "7:3: unknown directive '.wrod' — did you mean '.word'?",
-      '8:10: unterminated string: a closing " is missing',
+      '8:10: unterminated string (missing closing ")',
     ]);
   });
 
@@ -60,7 +60,7 @@ describe('assembler diagnostics', () => {
   });
 
   it('says when an .include file cannot be read', () => {
-    assert.deepEqual(errors(asm('.include "missing.inc"\n')), ["1:10: cannot read include file 'missing.inc'"]);
+    assert.deepEqual(errors(asm('.include "missing.inc"\n')), ["1:10: cannot open include file 'missing.inc'"]);
   });
 });
 
