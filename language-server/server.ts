@@ -32,9 +32,9 @@ function publish(files: Iterable<string>): void {
   }
 }
 
-const queue = new AssemblyQueue((root) => {
+const queue = new AssemblyQueue(guarded('assemble', undefined, (root: string) => {
   if (workspace.buffer(root)) publish(workspace.assemble(root));
-});
+}));
 
 /** Runs a handler; a failure is logged to the client's output and answered with `empty`, never a crash. */
 function guarded<P, R>(name: string, empty: R, handler: (params: P) => R): (params: P) => R {
