@@ -78,7 +78,7 @@ function operandIndex(before: string): number {
   return index;
 }
 
-/** The operand texts of the statement containing `ch`, for features that replay the statement (pseudo expansion). */
+/** The statement containing `ch` without its labels (e.g. `li a0, COUNT`), for replaying it through the assembler. */
 export function statementAt(line: string, ch: number): string | undefined {
   const piece = splitLine(line).find((p) => ch >= p.column - 1 && ch <= p.column - 1 + p.text.length);
   if (!piece) return undefined;
