@@ -108,7 +108,7 @@ class Assembler {
     const name = st.op.text;
     if (name.startsWith('.')) { this.directive(st.op, st.args, piece); return; }
     const macro = this.obj.macros.get(name);
-    if (macro) { this.expandMacro(macro, st.args, piece); return; }
+    if (macro) { this.expandMacro(macro, st.op, st.args, piece); return; }
     const ctx = this.instructionContext();
     assembleInstruction(st.op, st.args, ctx, (item) => this.add(item));
   }
@@ -449,9 +449,9 @@ class Assembler {
     this.obj.macros.set(m[1], { name: m[1], params, body, origin: { file: head.file, line: head.line, column: col + rest.indexOf(m[1]) } });
   }
 
-  private expandMacro(macro: Macro, args: Arg[], piece: Arg): void {
+  private expandMacro(macro: Macro, call: Arg, args: Arg[], piece: Arg): void {
     if (this.depth > 100) throw new SyntaxError_(`macro '${macro.name}' expands more than 100 levels deep (does it call itself?)`, piece.column);
-    this.reference(macro.name, this.origin.column);
+    this.reference(macro.name, call.column);
     // GNU as also separates macro arguments by spaces.
     const values = args.length === 1 && macro.params.length > 1 ? args[0].text.split(/\s+/) : args.map((a) => a.text);
     if (values.length > macro.params.length && macro.params.length > 0) {

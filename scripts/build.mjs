@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 
 const entries = [
   { in: 'cli/main.ts', out: 'cli' },
+  { in: 'language-server/server.ts', out: 'languageServer' },
 ];
 
 await build({
