@@ -92,7 +92,8 @@ export function operandCount(name: string, tokens: string[], optional: number, g
 export function checkSeparators(args: Arg[], want: number, name: string): void {
   args.forEach((a, i) => {
     const m = /^(\S+(?:\([^)]*\))?)\s+(\S.*)$/.exec(a.text);
-    if (!m || /["'(]/.test(m[1]) && !/\)$/.test(m[1])) return;
+    // Two words side by side (not an expression such as `1 + 2`) mean a comma is missing or text is left over.
+    if (!m || !/^[A-Za-z_0-9]/.test(m[2]) || !/[A-Za-z_0-9)]$/.test(m[1]) || /["'(]/.test(m[1]) && !/\)$/.test(m[1])) return;
     const col = a.column + a.text.indexOf(m[2], m[1].length);
     if (i === args.length - 1 && args.length >= want) throw new SyntaxError_(`unexpected text '${m[2]}' after the operands of '${name}'`, col, col + m[2].length);
     throw new SyntaxError_(`expected ',' after operand ${i + 1}, got '${m[2].split(/\s+/)[0]}'`, col);

@@ -99,7 +99,7 @@ describe('language server features', () => {
     it('recreates the labels the statement names and reports an incomplete statement', () => {
       const symbols = [{ name: 'f', kind: 'label' as const, definition: { file: '/x.S', line: 9, column: 1 }, references: [], global: false }];
       assert.deepEqual(expandStatement('call f', symbols), { instructions: ['auipc ra,0x0', 'jalr ra,8(ra)'], movedLabels: true });
-      assert.deepEqual(expandStatement('li a0', []), { error: 'li takes 2 operands (rd, imm), not 1' });
+      assert.deepEqual(expandStatement('li a0', []), { error: "'li' needs 2 operands (rd, imm), got 1" });
     });
   });
 
