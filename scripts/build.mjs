@@ -5,6 +5,7 @@ import { build } from 'esbuild';
 const entries = [
   { in: 'cli/main.ts', out: 'cli' },
   { in: 'language-server/server.ts', out: 'languageServer' },
+  { in: 'extension/extension.ts', out: 'extension' },
 ];
 
 await build({
