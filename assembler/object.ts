@@ -1,7 +1,7 @@
 // One source file → sections of items and a symbol table: directives, labels (named and numeric), .equ,
 // .macro/.rept/.irp expansion, .include and .option. Errors are collected, never thrown, so all are reported.
 import type { Diagnostic, SourcePos } from './api';
-import { evaluate, ExprError, isConstantExpr, parseExpr, symbolsIn, type Expr } from './expr';
+import { evaluate, ExprError, parseExpr, symbolsIn, type Expr, type Scope, type Value } from './expr';
 import { assembleInstruction, type InstructionContext } from './instruction';
 import type { Item, Origin, Section } from './items';
 import { closest, parseStatement, readString, splitArgs, splitLine, SyntaxError_, type Arg } from './syntax';
@@ -113,14 +113,19 @@ class Assembler {
     assembleInstruction(st.op, st.args, ctx, (item) => this.add(item));
   }
 
+  /** One context object, brought up to date per statement (statements are many; closures per line cost). */
+  private readonly ctx: InstructionContext = {
+    rvc: true,
+    origin: this.origin,
+    expr: (a) => this.expr(a),
+    constant: (e) => this.constant(e),
+    hiddenLabel: () => `.Lpcrel_hi^${this.hidden++}`,
+  };
+
   private instructionContext(): InstructionContext {
-    return {
-      rvc: this.rvc,
-      origin: this.origin,
-      expr: (a) => this.expr(a),
-      constant: (e) => this.constant(e),
-      hiddenLabel: () => `.Lpcrel_hi^${this.hidden++}`,
-    };
+    this.ctx.rvc = this.rvc;
+    this.ctx.origin = this.origin;
+    return this.ctx;
   }
 
   private add(item: Item): void {
@@ -204,22 +209,40 @@ class Assembler {
 
   /** The value of e when it is a number now: plain numbers and constants defined before this line. */
   private constant(e: Expr): bigint | undefined {
-    if (isConstantExpr(e)) return evaluate(e, { symbol: () => undefined, dot: () => ({ offset: 0n }) }).offset;
+    if (e.kind === 'num') return e.value;
+    // Most operands name a label not known yet: check before evaluating, so that no exception is thrown.
+    if (!this.knowable(e)) return undefined;
     try {
-      const v = evaluate(e, {
-        symbol: (n) => {
-          const q = this.obj.equs.get(n);
-          if (q) return q.expr.kind === 'num' ? { offset: q.expr.value } : undefined;
-          const at = this.labelOffset.get(n);
-          return at === undefined ? undefined : { section: this.obj.labels.get(n)!.section, offset: BigInt(at) };
-        },
-        dot: () => { throw new ExprError('', 0); },
-      });
+      const v = evaluate(e, this.constantScope);
       return v.section === undefined ? v.offset : undefined;
     } catch {
-      return undefined;
+      return undefined; // a division by zero and such: reported where the value is really needed
     }
   }
+
+  /** Whether every symbol e names already has a value here (and it does not use `.` or %pcrel_lo). */
+  private knowable(e: Expr): boolean {
+    switch (e.kind) {
+      case 'num': return true;
+      case 'dot': return false;
+      case 'sym': return this.symbolValue(e.name) !== undefined;
+      case 'unary': return this.knowable(e.arg);
+      case 'binary': return this.knowable(e.left) && this.knowable(e.right);
+      case 'reloc': return e.op !== 'pcrel_lo' && e.op !== 'pcrel_hi' && this.knowable(e.arg);
+    }
+  }
+
+  private symbolValue(n: string): Value | undefined {
+    const q = this.obj.equs.get(n);
+    if (q) return q.expr.kind === 'num' ? { offset: q.expr.value } : undefined;
+    const at = this.labelOffset.get(n);
+    return at === undefined ? undefined : { section: this.obj.labels.get(n)!.section, offset: BigInt(at) };
+  }
+
+  private readonly constantScope: Scope = {
+    symbol: (n) => this.symbolValue(n),
+    dot: () => { throw new ExprError('', 0); },
+  };
 
   private requireConstant(a: Arg, what: string): bigint {
     const v = this.constant(this.expr(a));

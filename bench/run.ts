@@ -13,6 +13,8 @@
 // run (best of RUNS), each stopped when the prompt appears on its console. When Linux cannot be had (no
 // network and no cache), or Ringside does not reach the prompt, its row says so and the bench goes on.
 //
+// asm-10k: the assembler on a generated 10,000-line source (bench/asm.ts), against GNU as + ld.
+//
 // Options: --runs N (default 3), --only NAME[,NAME...], --no-qemu.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -23,9 +25,12 @@ import { CC, FIRMWARE, QEMU, REPO_ROOT, buildCCached, hasTool, qemuArgs, require
 import { debianLinux, DebianLinuxError, type DebianLinux } from '../test/support/debian';
 import { SHELL_PROMPT } from '../test/support/initramfs';
 import { LINUX_APPEND, LINUX_MEMORY, bootLinuxUnderQemu } from '../test/support/linux-boot';
+import { ASM_BENCH, ASM_TARGET_MS, benchAssembler } from './asm';
 
 const WORKLOADS = ['crc32', 'sieve', 'mix', 'crc32-sv39', 'sieve-sv39'];
 const LINUX_BOOT = 'linux-boot';
+/** Rows that are not guest programs. */
+const OTHER_ROWS = [LINUX_BOOT, ASM_BENCH];
 /** Gives up on a Ringside boot that has not prompted after this many instructions (a boot takes about 1 G). */
 const LINUX_MAX_INSTRUCTIONS = 4_000_000_000;
 /** Ringside runs in slices this long between looks at the console, so it stops at most this far past the prompt. */
@@ -178,9 +183,9 @@ async function linuxBootRow(o: Options, withQemu: boolean): Promise<{ rows: stri
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   requireTool(CC);
-  const selected = o.only ?? [...WORKLOADS, LINUX_BOOT];
-  for (const n of selected) if (!WORKLOADS.includes(n) && n !== LINUX_BOOT) throw new Error(`bench: no workload '${n}' (workloads: ${[...WORKLOADS, LINUX_BOOT].join(', ')})`);
-  const names = selected.filter((n) => n !== LINUX_BOOT);
+  const selected = o.only ?? [...WORKLOADS, ...OTHER_ROWS];
+  for (const n of selected) if (!WORKLOADS.includes(n) && !OTHER_ROWS.includes(n)) throw new Error(`bench: no workload '${n}' (workloads: ${[...WORKLOADS, ...OTHER_ROWS].join(', ')})`);
+  const names = selected.filter((n) => !OTHER_ROWS.includes(n));
   const withQemu = o.qemu && hasTool(QEMU);
 
   console.log(`Ringside benchmark — ${new Date().toISOString()}`);
@@ -243,6 +248,16 @@ async function main(): Promise<void> {
     console.log('');
     if (linuxRows.length > 1) console.log(table(linuxRows));
     if (note) console.log(note);
+  }
+  if (selected.includes(ASM_BENCH)) {
+    const gnu = hasTool('riscv64-unknown-elf-as');
+    const a = benchAssembler(tempDir('bench-asm'), o.runs, gnu);
+    console.log('');
+    console.log(table([
+      ['workload', 'lines', 'ELF bytes', 'Ringside ms (best)', 'Ringside ms (first run)', ...(gnu ? ['GNU as+ld ms', 'vs GNU'] : [])],
+      [ASM_BENCH, String(a.lines), String(a.bytes), fmt(a.bestMs, 1), fmt(a.coldMs, 1), ...(a.gnuMs !== undefined ? [fmt(a.gnuMs, 1), `${fmt(a.gnuMs / a.bestMs, 2)}×`] : [])],
+    ]));
+    console.log(`target: assemble ${a.lines} lines in < ${ASM_TARGET_MS} ms: ${a.bestMs < ASM_TARGET_MS ? 'met' : 'NOT met'} (best ${fmt(a.bestMs, 1)} ms, first run ${fmt(a.coldMs, 1)} ms)`);
   }
   const crc = rows.find((r) => r[0] === TARGET_MIPS.workload);
   if (crc) {
