@@ -8,7 +8,7 @@ import { disassemble } from '../../emulator/isa/disasm';
 import { prng } from '../differential/fuzz-program';
 
 describe('instruction table', () => {
-  it('covers RV64I, M, A, F, D, C, Zicsr, Zifencei and the privileged instructions', () => {
+  it('covers RV64I, M, A, F, D, C, Zicsr, Zifencei, the privileged instructions and H’s', () => {
     const count = (ext: string) => instructions.filter((r) => r.ext === ext).length;
     assert.equal(count('I'), 53);        // RV64I incl. fence.tso, ecall, ebreak
     assert.equal(count('M'), 13);
@@ -17,7 +17,8 @@ describe('instruction table', () => {
     assert.equal(count('Zifencei'), 1);
     assert.equal(count('Priv'), 4);       // mret, sret, sfence.vma, wfi
     assert.equal(count('F'), 30);         // RV32F's 26 and RV64F's four l/lu conversions
-    assert.equal(count('D'), 32);         // RV32D's 26 (incl. fcvt.s.d, fcvt.d.s) and RV64D's six
+    assert.equal(count('D'), 32);
+    assert.equal(count('H'), 15);        // hlv, hlvx, hsv and the two hfences (illegal here: misa.H = 0)         // RV32D's 26 (incl. fcvt.s.d, fcvt.d.s) and RV64D's six
     assert.equal(compressed.length, 37); // RV64C incl. c.nop, c.ebreak and the four c.fld/c.fsd forms
     assert.ok(opcodeByName.has('mret') && opcodeByName.has('wfi'));
   });
