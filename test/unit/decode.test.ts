@@ -73,7 +73,13 @@ describe('instruction table', () => {
     assert.equal(disassemble(0x00a58533, pc), 'add\ta0,a1,a0');
     assert.equal(disassemble(0xfff00513 | 0, pc), 'li\ta0,-1');
     assert.equal(disassemble(0x00008067, pc), 'ret');
-    assert.equal(disassemble(0x0080006f, pc), 'j\t80000008');
+    assert.equal(disassemble(0x0080006f, pc), 'j\t0x80000008'); // objdump's form for a file without symbols
+    assert.equal(disassemble(0x0080006f, pc, { symbolize: () => 'main+0x8' }), 'j\t80000008 <main+0x8>');
+    assert.equal(disassemble(0x00100073, pc, { aliases: false }), 'ebreak');
+    assert.equal(disassemble(0x0000, pc), 'unimp');
+    assert.equal(disassemble(0x0000, pc, { aliases: false }), 'c.unimp');
+    assert.equal(disassemble(0x6c05c573, pc), 'hlv.d\ta0,(a1)');
+    assert.equal(disassemble(0x62000073, pc), 'hfence.gvma');
     assert.equal(disassemble(0x30529073, pc), 'csrw\tmtvec,t0');
     assert.equal(disassemble(0x8082, pc), 'ret');
     assert.equal(disassemble(0x8082, pc, { aliases: false }), 'c.jr\tra');
