@@ -213,9 +213,33 @@ const NAME_ONLY_CSRS = new Map<number, string>([
   ...range(3, 31).map((i): [number, string] => [0xc80 + i, `hpmcounter${i}h`]),
 ]);
 
-/** The name objdump uses for a CSR number (implemented or only architectural); unnamed numbers print as hex. */
-export function csrName(num: number): string {
-  return csrByNumber.get(num)?.name ?? NAME_ONLY_CSRS.get(num) ?? `0x${num.toString(16)}`;
+/** Privileged-spec versions that change which CSRs have names (an ELF's Tag_RISCV_priv_spec picks one). */
+export type PrivSpec = '1.10' | '1.11' | '1.12';
+
+/** The N extension's user-trap CSRs, dropped in 1.12: named only for programs built against an older spec. */
+const RETIRED_CSRS = new Map<number, string>([
+  [0x000, 'ustatus'], [0x004, 'uie'], [0x005, 'utvec'], [0x040, 'uscratch'], [0x041, 'uepc'], [0x042, 'ucause'], [0x043, 'utval'],
+  [0x044, 'uip'], [0x102, 'sedeleg'], [0x103, 'sideleg'],
+]);
+
+/** CSRs that newer privileged specs introduced, with the version that did. */
+const NAMED_SINCE = new Map<number, PrivSpec>([
+  [0x320, '1.11'],
+  ...[0x10a, 0x30a, 0x310, 0x31a, 0x34a, 0x34b, 0x747, 0x757, 0xf15].map((n): [number, PrivSpec] => [n, '1.12']),
+  ...range(0x3a4, 0x3af).map((n): [number, PrivSpec] => [n, '1.12']), // pmpcfg4..15
+  ...range(0x3c0, 0x3ef).map((n): [number, PrivSpec] => [n, '1.12']), // pmpaddr16..63
+]);
+
+/**
+ * The name objdump uses for a CSR number (implemented or only architectural) under a privileged spec version
+ * (default: the newest, as objdump assumes for a file that does not say); unnamed numbers print as hex.
+ */
+export function csrName(num: number, spec: PrivSpec = '1.12'): string {
+  const since = NAMED_SINCE.get(num);
+  const name = since !== undefined && since > spec ? undefined
+    : spec < '1.12' && RETIRED_CSRS.has(num) ? RETIRED_CSRS.get(num)
+      : csrByNumber.get(num)?.name ?? NAME_ONLY_CSRS.get(num);
+  return name ?? `0x${num.toString(16)}`;
 }
 
 /** Exception and interrupt cause names, as the privileged spec words them. */

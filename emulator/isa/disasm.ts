@@ -1,7 +1,7 @@
 // Disassembly in GNU objdump's (binutils 2.40) text, driven by the instruction table's operand syntax.
 // Two forms, as `objdump -d` offers: no-aliases (the table's own names) and the default alias form (li, mv, ret, j, …).
 import { decode, type Decoded } from './decode';
-import { csrName } from '../csr/table';
+import { csrName, type PrivSpec } from '../csr/table';
 
 export const ABI_NAMES = [
   'zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5',
@@ -38,6 +38,8 @@ export interface DisasmOptions {
   symbolize?: (addr: bigint) => string | undefined;
   /** Carry objdump's register memory across the instructions of a listing; without it, no `# address` notes. */
   memory?: AddressMemory;
+  /** The privileged spec whose CSR names to use (an ELF says which in .riscv.attributes); default the newest. */
+  privSpec?: PrivSpec;
 }
 
 /** Rounding-mode names by rm field value; objdump says "unknown" for the reserved 5 and 6. */
@@ -138,7 +140,7 @@ function operand(p: Printing, token: string): string {
     case 'uimm20': case 'uimm6': return hex((d.imm >>> 12) & 0xfffff);
     case 'shamt': return hex(d.imm);
     case 'target': return formatAddress(p.pc + BigInt(d.imm), p.opts);
-    case 'csr': return csrName(d.imm);
+    case 'csr': return csrName(d.imm, p.opts.privSpec);
     case 'pred': return fenceSet((d.imm >> 4) & 15);
     case 'succ': return fenceSet(d.imm & 15);
     default: return token; // literal register names such as 'sp'
@@ -187,6 +189,8 @@ const signInjection = (kind: string, p: 's' | 'd'): Alias[] => [{ name: `${kind}
 const shift64 = (name: string): Alias => ({ name: `${name}64`, operands: 'rd', when: immIs(0) });
 /** binutils' compressed aliases want rd ≠ x0: the HINT encodings with rd = x0 keep their c.* name. */
 const hint = (name: string, operands: string): Alias => ({ name, operands, when: rdIs(0) });
+/** `csrrw zero,cycle,zero` (a write to a read-only CSR: always illegal) is binutils' 32-bit unimp, in both forms. */
+const UNIMP: Alias = { name: 'unimp', operands: '', when: all(rdIs(0), rs1Is(0), immIs(0xc00)) };
 const fenceVma = (name: string): Alias[] => [
   { name, operands: '', when: all(rs1Is(0), rs2Is(0)) },
   { name, operands: 'rs1', when: rs2Is(0) },
@@ -231,7 +235,7 @@ const ALIASES: Record<string, (Alias | ((d: Decoded) => Alias | undefined))[]> =
   ],
   csrrw: [
     (d) => (fpCsr(d) ? { name: FP_CSR_WRITE[d.imm], operands: d.rd === 0 ? 'rs1' : 'rd,rs1' } : undefined),
-    { name: 'unimp', operands: '', when: all(rdIs(0), rs1Is(0), immIs(0xc00)) },
+    UNIMP,
     { name: 'csrw', operands: 'csr,rs1', when: rdIs(0) },
   ],
   csrrc: [{ name: 'csrc', operands: 'csr,rs1', when: rdIs(0) }],
@@ -259,9 +263,11 @@ const ALIASES: Record<string, (Alias | ((d: Decoded) => Alias | undefined))[]> =
 
 /**
  * Encodings binutils names differently from the table even with -M no-aliases: in its opcode table c.nop is an
- * alias of c.addi, and a compressed shift by 0 is RV128's c.slli64/c.srli64/c.srai64 (a HINT on RV64).
+ * alias of c.addi, a compressed shift by 0 is RV128's c.slli64/c.srli64/c.srai64 (a HINT on RV64), and one
+ * csrrw is unimp.
  */
 const RAW_NAMES: Record<string, Alias[]> = {
+  csrrw: [UNIMP],
   'c.nop': [{ name: 'c.addi', operands: 'rd,imm' }],
   'c.slli': [shift64('c.slli')],
   'c.srli': [shift64('c.srli')],
