@@ -11,10 +11,16 @@ import { CSR } from '../emulator/csr/file';
 import { VirtioBlk } from '../emulator/devices/virtio-blk';
 import { DriveError, openDrives, type DriveSpec, type FileDisk } from './drive';
 import { asmCommand, AsmUsageError } from './asm';
+import { listElf } from './disasm';
 
 export class UsageError extends Error {}
 
 const HELP = `usage: ringside run [options] FILE
+       ringside asm [options] FILE.S... -o OUT.elf   (see ringside asm --help)
+       ringside disasm [--no-aliases] FILE
+
+disasm lists the executable sections of an ELF file as \`objdump -d\` does (with --no-aliases, as
+\`objdump -d -M no-aliases\`: every instruction under its own name, compressed ones as c.*).
 
 Runs a RISC-V RV64 program (ELF, or a raw binary with --load-address) on Ringside's machine.
 Console output (ns16550a UART at 0x10000000, or HTIF) goes to stdout, and piped stdin is the UART's input;
@@ -284,6 +290,20 @@ function runWithDisks(o: RunOptions, disks: FileDisk[], stdout: (s: string | Uin
   return code;
 }
 
+/** `ringside disasm [--no-aliases] FILE`: the listing on stdout. */
+function disasmCommand(args: string[], stdout: (s: string) => void): number {
+  let file: string | undefined, aliases = true;
+  for (const a of args) {
+    if (a === '--no-aliases') aliases = false;
+    else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}' (see ringside --help)`);
+    else if (file !== undefined) throw new UsageError(`only one file can be disassembled, got '${file}' and '${a}'`);
+    else file = a;
+  }
+  if (file === undefined) throw new UsageError('no file given (usage: ringside disasm [--no-aliases] FILE)');
+  stdout(listElf(file, readProgram(file), { aliases }));
+  return 0;
+}
+
 export function main(argv: string[]): number {
   const err = (s: string) => { process.stderr.write(s); };
   try {
@@ -293,8 +313,9 @@ export function main(argv: string[]): number {
       return command === undefined ? 2 : 0;
     }
     if (command === 'asm') return asmCommand(rest, (s) => { process.stdout.write(s); }, err);
-    if (command !== 'run') throw new UsageError(`unknown command '${command}' (commands: run, asm; see ringside --help)`);
+    if (command !== 'run' && command !== 'disasm') throw new UsageError(`unknown command '${command}' (commands: run, asm, disasm; see ringside --help)`);
     if (rest.includes('-h') || rest.includes('--help')) { process.stdout.write(HELP); return 0; }
+    if (command === 'disasm') return disasmCommand(rest, (s) => { process.stdout.write(s); });
     return run(parseRunArgs(rest), (s) => { process.stdout.write(s); }, err);
   } catch (e) {
     if (e instanceof UsageError || e instanceof AsmUsageError || e instanceof LoadError || e instanceof ElfError || e instanceof DriveError) {

@@ -50,9 +50,10 @@ function caseBody(op: Opcode): string {
 
 /**
  * Rows that run out of line, in a second function: V8 optimizes no function beyond about 60 KB of bytecode, and
- * the main loop must stay under that. F and D qualify: rare next to integer code, and they never jump.
+ * the main loop must stay under that. F and D qualify (rare next to integer code, and they never jump), and so do
+ * H's rows, which only raise illegal-instruction here.
  */
-const outOfLine = (op: Opcode): boolean => op.semantics.ext === 'F' || op.semantics.ext === 'D';
+const outOfLine = (op: Opcode): boolean => op.semantics.ext === 'F' || op.semantics.ext === 'D' || op.semantics.ext === 'H';
 
 /**
  * The out-of-line function: runs one instruction; returns its length, plus 8 when it ends the slice, or 0 when it

@@ -181,9 +181,65 @@ function range(from: number, to: number): number[] {
 export const csrByName = new Map(csrTable.map((c) => [c.name, c]));
 export const csrByNumber = new Map(csrTable.map((c) => [c.num, c]));
 
-/** The name objdump uses for a CSR number; unknown numbers print as hex. */
-export function csrName(num: number): string {
-  return csrByNumber.get(num)?.name ?? `0x${num.toString(16)}`;
+/**
+ * Architectural CSRs this machine does not implement (accessing one raises illegal-instruction), by number: the
+ * names GNU binutils 2.40 knows, so that disassembly and assembly speak of `hstatus` rather than 0x600.
+ */
+const NAME_ONLY_CSRS = new Map<number, string>([
+  ...Object.entries({
+    0x008: 'vstart', 0x009: 'vxsat', 0x00a: 'vxrm', 0x00f: 'vcsr', 0x015: 'seed',
+    0x10c: 'sstateen0', 0x10d: 'sstateen1', 0x10e: 'sstateen2', 0x10f: 'sstateen3', 0x114: 'sieh', 0x150: 'siselect', 0x151: 'sireg',
+    0x154: 'siph', 0x15c: 'stopei', 0x15d: 'stimecmph',
+    0x200: 'vsstatus', 0x204: 'vsie', 0x205: 'vstvec', 0x214: 'vsieh', 0x240: 'vsscratch', 0x241: 'vsepc', 0x242: 'vscause', 0x243: 'vstval',
+    0x244: 'vsip', 0x24d: 'vstimecmp', 0x250: 'vsiselect', 0x251: 'vsireg', 0x254: 'vsiph', 0x25c: 'vstopei', 0x25d: 'vstimecmph', 0x280: 'vsatp',
+    0x308: 'mvien', 0x309: 'mvip', 0x30c: 'mstateen0', 0x30d: 'mstateen1', 0x30e: 'mstateen2', 0x30f: 'mstateen3', 0x310: 'mstatush',
+    0x313: 'midelegh', 0x314: 'mieh', 0x318: 'mvienh', 0x319: 'mviph', 0x31a: 'menvcfgh', 0x31c: 'mstateen0h', 0x31d: 'mstateen1h',
+    0x31e: 'mstateen2h', 0x31f: 'mstateen3h', 0x34a: 'mtinst', 0x34b: 'mtval2', 0x350: 'miselect', 0x351: 'mireg', 0x354: 'miph', 0x35c: 'mtopei',
+    0x5a8: 'scontext',
+    0x600: 'hstatus', 0x602: 'hedeleg', 0x603: 'hideleg', 0x604: 'hie', 0x605: 'htimedelta', 0x606: 'hcounteren', 0x607: 'hgeie', 0x608: 'hvien',
+    0x609: 'hvictl', 0x60a: 'henvcfg', 0x60c: 'hstateen0', 0x60d: 'hstateen1', 0x60e: 'hstateen2', 0x60f: 'hstateen3', 0x613: 'hidelegh',
+    0x615: 'htimedeltah', 0x618: 'hvienh', 0x61a: 'henvcfgh', 0x61c: 'hstateen0h', 0x61d: 'hstateen1h', 0x61e: 'hstateen2h', 0x61f: 'hstateen3h',
+    0x643: 'htval', 0x644: 'hip', 0x645: 'hvip', 0x646: 'hviprio1', 0x647: 'hviprio2', 0x64a: 'htinst', 0x655: 'hviph', 0x656: 'hviprio1h',
+    0x657: 'hviprio2h', 0x680: 'hgatp', 0x6a8: 'hcontext', 0x747: 'mseccfg', 0x757: 'mseccfgh',
+    0x7a0: 'tselect', 0x7a1: 'tdata1', 0x7a2: 'tdata2', 0x7a3: 'tdata3', 0x7a4: 'tinfo', 0x7a5: 'tcontrol', 0x7a8: 'mcontext', 0x7aa: 'mscontext',
+    0x7b0: 'dcsr', 0x7b1: 'dpc', 0x7b2: 'dscratch0', 0x7b3: 'dscratch1',
+    0xb80: 'mcycleh', 0xb82: 'minstreth', 0xc20: 'vl', 0xc21: 'vtype', 0xc22: 'vlenb', 0xc80: 'cycleh', 0xc81: 'timeh', 0xc82: 'instreth',
+    0xda0: 'scountovf', 0xdb0: 'stopi', 0xe12: 'hgeip', 0xeb0: 'vstopi', 0xfb0: 'mtopi',
+  }).map(([n, name]): [number, string] => [Number(n), name]),
+  // RV32's odd pmpcfg registers and the high halves of the counters.
+  ...range(0, 7).map((i): [number, string] => [0x3a1 + 2 * i, `pmpcfg${2 * i + 1}`]),
+  ...range(3, 31).map((i): [number, string] => [0xb80 + i, `mhpmcounter${i}h`]),
+  ...range(3, 31).map((i): [number, string] => [0x720 + i, `mhpmevent${i}h`]),
+  ...range(3, 31).map((i): [number, string] => [0xc80 + i, `hpmcounter${i}h`]),
+]);
+
+/** Privileged-spec versions that change which CSRs have names (an ELF's Tag_RISCV_priv_spec picks one). */
+export type PrivSpec = '1.10' | '1.11' | '1.12';
+
+/** The N extension's user-trap CSRs, dropped in 1.12: named only for programs built against an older spec. */
+const RETIRED_CSRS = new Map<number, string>([
+  [0x000, 'ustatus'], [0x004, 'uie'], [0x005, 'utvec'], [0x040, 'uscratch'], [0x041, 'uepc'], [0x042, 'ucause'], [0x043, 'utval'],
+  [0x044, 'uip'], [0x102, 'sedeleg'], [0x103, 'sideleg'],
+]);
+
+/** CSRs that newer privileged specs introduced, with the version that did. */
+const NAMED_SINCE = new Map<number, PrivSpec>([
+  [0x320, '1.11'],
+  ...[0x10a, 0x30a, 0x310, 0x31a, 0x34a, 0x34b, 0x747, 0x757, 0xf15].map((n): [number, PrivSpec] => [n, '1.12']),
+  ...range(0x3a4, 0x3af).map((n): [number, PrivSpec] => [n, '1.12']), // pmpcfg4..15
+  ...range(0x3c0, 0x3ef).map((n): [number, PrivSpec] => [n, '1.12']), // pmpaddr16..63
+]);
+
+/**
+ * The name objdump uses for a CSR number (implemented or only architectural) under a privileged spec version
+ * (default: the newest, as objdump assumes for a file that does not say); unnamed numbers print as hex.
+ */
+export function csrName(num: number, spec: PrivSpec = '1.12'): string {
+  const since = NAMED_SINCE.get(num);
+  const name = since !== undefined && since > spec ? undefined
+    : spec < '1.12' && RETIRED_CSRS.has(num) ? RETIRED_CSRS.get(num)
+      : csrByNumber.get(num)?.name ?? NAME_ONLY_CSRS.get(num);
+  return name ?? `0x${num.toString(16)}`;
 }
 
 /** Exception and interrupt cause names, as the privileged spec words them. */

@@ -3,7 +3,7 @@
 import type { Format } from './fields';
 import { csrByName, MSTATUS_FS } from '../csr/table';
 
-export type Extension = 'I' | 'M' | 'A' | 'F' | 'D' | 'C' | 'Zicsr' | 'Zifencei' | 'Priv';
+export type Extension = 'I' | 'M' | 'A' | 'F' | 'D' | 'C' | 'Zicsr' | 'Zifencei' | 'Priv' | 'H';
 
 /**
  * Popek & Goldberg class. `privileged`: traps below its mode (and is sensitive);
@@ -166,6 +166,32 @@ const floatInstructions: InstructionRow[] = [
   ...floatRows('d'),
 ];
 
+// ---- H: the hypervisor extension's instructions. This machine does not implement H (misa.H = 0), so each one
+// raises an illegal-instruction exception, exactly as an unknown encoding does; the rows exist for decode,
+// disassembly, assembly and hover text. ----
+
+/** An H row: privileged (it traps below HS-mode, and in VS/VU as a virtual instruction) and illegal here. */
+const hRow = (name: string, mask: number, match: number, operands: string, summary: string): InstructionRow =>
+  ({ name, mask, match, format: 'R', operands, ext: 'H', pg: 'privileged', summary, exec: `TRAP(2, raw, 0);` });
+const HLV = 0xfff0707f, HSV = 0xfe007fff;
+const hypervisorInstructions: InstructionRow[] = [
+  hRow('hlv.b', HLV, 0x60004073, 'rd,(rs1)', 'rd = sext(mem8[rs1]) as VS/VU-mode would load it (two-stage translation)'),
+  hRow('hlv.bu', HLV, 0x60104073, 'rd,(rs1)', 'rd = zext(mem8[rs1]) as VS/VU-mode would load it (two-stage translation)'),
+  hRow('hlv.h', HLV, 0x64004073, 'rd,(rs1)', 'rd = sext(mem16[rs1]) as VS/VU-mode would load it (two-stage translation)'),
+  hRow('hlv.hu', HLV, 0x64104073, 'rd,(rs1)', 'rd = zext(mem16[rs1]) as VS/VU-mode would load it (two-stage translation)'),
+  hRow('hlvx.hu', HLV, 0x64304073, 'rd,(rs1)', 'rd = zext(mem16[rs1]) read from an executable guest page, as VS/VU-mode would fetch it'),
+  hRow('hlv.w', HLV, 0x68004073, 'rd,(rs1)', 'rd = sext(mem32[rs1]) as VS/VU-mode would load it (two-stage translation)'),
+  hRow('hlvx.wu', HLV, 0x68304073, 'rd,(rs1)', 'rd = zext(mem32[rs1]) read from an executable guest page, as VS/VU-mode would fetch it'),
+  hRow('hlv.wu', HLV, 0x68104073, 'rd,(rs1)', 'rd = zext(mem32[rs1]) as VS/VU-mode would load it (two-stage translation)'),
+  hRow('hlv.d', HLV, 0x6c004073, 'rd,(rs1)', 'rd = mem64[rs1] as VS/VU-mode would load it (two-stage translation)'),
+  hRow('hsv.b', HSV, 0x62004073, 'rs2,(rs1)', 'mem8[rs1] = rs2 as VS/VU-mode would store it (two-stage translation)'),
+  hRow('hsv.h', HSV, 0x66004073, 'rs2,(rs1)', 'mem16[rs1] = rs2 as VS/VU-mode would store it (two-stage translation)'),
+  hRow('hsv.w', HSV, 0x6a004073, 'rs2,(rs1)', 'mem32[rs1] = rs2 as VS/VU-mode would store it (two-stage translation)'),
+  hRow('hsv.d', HSV, 0x6e004073, 'rs2,(rs1)', 'mem64[rs1] = rs2 as VS/VU-mode would store it (two-stage translation)'),
+  hRow('hfence.vvma', 0xfe007fff, 0x22000073, 'rs1,rs2', 'flush VS-stage TLB entries of the current VM (guest virtual address rs1, ASID rs2; x0 = all)'),
+  hRow('hfence.gvma', 0xfe007fff, 0x62000073, 'rs1,rs2', 'flush G-stage TLB entries (guest physical address rs1 >> 2, VMID rs2; x0 = all)'),
+];
+
 export const instructions: InstructionRow[] = [
   // RV64I
   { name: 'lui', mask: 0x7f, match: 0x37, format: 'U', operands: 'rd,uimm20', ext: 'I', pg: 'innocuous', summary: 'rd = imm << 12 (sign-extended)', exec: `L[rd] = imm; H[rd] = imm >> 31;` },
@@ -279,6 +305,7 @@ export const instructions: InstructionRow[] = [
   { name: 'amominu.d', mask: AMO, match: 0xc000302f, format: 'AMO', operands: 'rd,rs2,(rs1)', ext: 'A', pg: 'innocuous', summary: 'atomic unsigned min doubleword', exec: amo(AmoOp.minu, 8) },
   { name: 'amomaxu.d', mask: AMO, match: 0xe000302f, format: 'AMO', operands: 'rd,rs2,(rs1)', ext: 'A', pg: 'innocuous', summary: 'atomic unsigned max doubleword', exec: amo(AmoOp.maxu, 8) },
   ...floatInstructions,
+  ...hypervisorInstructions,
 ];
 
 const C3 = 0xe003, CI_RD0 = 0xef83, CR = 0xf003;

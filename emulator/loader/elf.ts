@@ -20,16 +20,34 @@ export interface ElfSymbol {
   value: bigint;
   size: bigint;
   type: 'func' | 'object' | 'notype' | 'section' | 'file' | 'other';
+  bind: 'local' | 'global' | 'weak' | 'other';
+  /** Index of the section the symbol is defined in (st_shndx: 0 undefined, 0xfff1 absolute). */
+  section: number;
 }
+
+/** A section header with its bytes (empty for SHT_NOBITS), for tools that work by section, as objdump does. */
+export interface ElfSection {
+  index: number;
+  name: string;
+  type: number;
+  flags: bigint;
+  addr: bigint;
+  data: Uint8Array;
+}
+
+/** sh_flags bit of sections that hold instructions. */
+export const SHF_EXECINSTR = 0x4n;
 
 export interface ElfImage {
   entry: bigint;
   segments: ElfSegment[];
   symbols: ElfSymbol[];
+  sections: ElfSection[];
 }
 
 const MACHINES: Record<number, string> = { 3: 'x86', 40: 'ARM', 62: 'x86-64', 183: 'AArch64', 8: 'MIPS', 20: 'PowerPC', 21: 'PowerPC64' };
 const SYMBOL_TYPES: ElfSymbol['type'][] = ['notype', 'object', 'func', 'section', 'file'];
+const SYMBOL_BINDINGS: ElfSymbol['bind'][] = ['local', 'global', 'weak'];
 
 export function isElf(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46;
@@ -49,7 +67,8 @@ export function parseElf(bytes: Uint8Array): ElfImage {
   const entry = dv.getBigUint64(24, true);
   const segments = readSegments(bytes, dv);
   const symbols = readSymbols(bytes, dv);
-  return { entry, segments, symbols };
+  const sections = readSections(bytes, dv);
+  return { entry, segments, symbols, sections };
 }
 
 function table(dv: DataView, what: string, off: bigint, entsize: number, count: number, minEntry: number): number {
@@ -104,10 +123,32 @@ function readSymbols(bytes: Uint8Array, dv: DataView): ElfSymbol[] {
       const info = bytes[off + 4];
       const name = cString(strings, nameOff);
       if (!name) continue;
-      symbols.push({ name, value: dv.getBigUint64(off + 8, true), size: dv.getBigUint64(off + 16, true), type: SYMBOL_TYPES[info & 15] ?? 'other' });
+      symbols.push({
+        name, value: dv.getBigUint64(off + 8, true), size: dv.getBigUint64(off + 16, true),
+        type: SYMBOL_TYPES[info & 15] ?? 'other', bind: SYMBOL_BINDINGS[info >> 4] ?? 'other', section: dv.getUint16(off + 6, true),
+      });
     }
   }
   return symbols;
+}
+
+function readSections(bytes: Uint8Array, dv: DataView): ElfSection[] {
+  const shoff = dv.getBigUint64(40, true), shentsize = dv.getUint16(58, true), shnum = dv.getUint16(60, true), shstrndx = dv.getUint16(62, true);
+  if (shoff === 0n || shnum === 0) return [];
+  const base = table(dv, 'section header table', shoff, shentsize, shnum, 64);
+  const headers = Array.from({ length: shnum }, (_, index) => {
+    const h = base + index * shentsize;
+    const type = dv.getUint32(h + 4, true), offset = dv.getBigUint64(h + 24, true), size = dv.getBigUint64(h + 32, true);
+    if (type !== 8 && offset + size > BigInt(bytes.length)) {
+      throw new ElfError(`truncated or corrupt ELF: section ${index} needs file bytes ${offset}..${offset + size} but the file has ${bytes.length}`);
+    }
+    return {
+      index, nameOff: dv.getUint32(h, true), type, flags: dv.getBigUint64(h + 8, true), addr: dv.getBigUint64(h + 16, true),
+      data: type === 8 ? new Uint8Array(0) : bytes.subarray(Number(offset), Number(offset + size)), // SHT_NOBITS has no bytes
+    };
+  });
+  const names = shstrndx < shnum ? headers[shstrndx].data : new Uint8Array(0);
+  return headers.map(({ nameOff, ...h }) => ({ ...h, name: cString(names, nameOff) }));
 }
 
 function cString(strings: Uint8Array, off: number): string {

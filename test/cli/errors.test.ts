@@ -143,3 +143,30 @@ describe('ringside run: bad input gives one clear error line', () => {
     assert.equal(r.stderr, '');
   });
 });
+
+describe('ringside disasm: bad input gives one clear error line', () => {
+  let dir: string;
+  before(() => { dir = tempDir(); });
+  after(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+
+  it('a missing file, a directory, a file that is not ELF, an x86-64 ELF', () => {
+    assertOneError(runCli(['disasm', path.join(dir, 'no-such-program.elf')]), /no-such-program\.elf.*no such file/);
+    assertOneError(runCli(['disasm', dir]), /is a directory/);
+    const f = path.join(dir, 'notes.txt');
+    fs.writeFileSync(f, 'just some text, not a program\n');
+    assertOneError(runCli(['disasm', f]), /not an ELF file/);
+    assertOneError(runCli(['disasm', '/bin/true']), /x86-64|not a RISC-V/);
+  });
+
+  it('a truncated ELF (its first 100 bytes)', () => {
+    const f = path.join(dir, 'truncated.elf');
+    fs.writeFileSync(f, fs.readFileSync(TRAPS_DEMO_ELF).subarray(0, 100));
+    assertOneError(runCli(['disasm', f]), /truncated|corrupt/);
+  });
+
+  it('no file, two files, an unknown option', () => {
+    assertOneError(runCli(['disasm']), /no file given/);
+    assertOneError(runCli(['disasm', TRAPS_DEMO_ELF, TRAPS_DEMO_ELF]), /only one file/);
+    assertOneError(runCli(['disasm', '--frobnicate', TRAPS_DEMO_ELF]), /unknown option '--frobnicate'/);
+  });
+});

@@ -8,7 +8,7 @@ import { disassemble } from '../../emulator/isa/disasm';
 import { prng } from '../differential/fuzz-program';
 
 describe('instruction table', () => {
-  it('covers RV64I, M, A, F, D, C, Zicsr, Zifencei and the privileged instructions', () => {
+  it('covers RV64I, M, A, F, D, C, Zicsr, Zifencei, the privileged instructions and H’s', () => {
     const count = (ext: string) => instructions.filter((r) => r.ext === ext).length;
     assert.equal(count('I'), 53);        // RV64I incl. fence.tso, ecall, ebreak
     assert.equal(count('M'), 13);
@@ -17,7 +17,8 @@ describe('instruction table', () => {
     assert.equal(count('Zifencei'), 1);
     assert.equal(count('Priv'), 4);       // mret, sret, sfence.vma, wfi
     assert.equal(count('F'), 30);         // RV32F's 26 and RV64F's four l/lu conversions
-    assert.equal(count('D'), 32);         // RV32D's 26 (incl. fcvt.s.d, fcvt.d.s) and RV64D's six
+    assert.equal(count('D'), 32);
+    assert.equal(count('H'), 15);        // hlv, hlvx, hsv and the two hfences (illegal here: misa.H = 0)         // RV32D's 26 (incl. fcvt.s.d, fcvt.d.s) and RV64D's six
     assert.equal(compressed.length, 37); // RV64C incl. c.nop, c.ebreak and the four c.fld/c.fsd forms
     assert.ok(opcodeByName.has('mret') && opcodeByName.has('wfi'));
   });
@@ -72,7 +73,13 @@ describe('instruction table', () => {
     assert.equal(disassemble(0x00a58533, pc), 'add\ta0,a1,a0');
     assert.equal(disassemble(0xfff00513 | 0, pc), 'li\ta0,-1');
     assert.equal(disassemble(0x00008067, pc), 'ret');
-    assert.equal(disassemble(0x0080006f, pc), 'j\t80000008');
+    assert.equal(disassemble(0x0080006f, pc), 'j\t0x80000008'); // objdump's form for a file without symbols
+    assert.equal(disassemble(0x0080006f, pc, { symbolize: () => 'main+0x8' }), 'j\t80000008 <main+0x8>');
+    assert.equal(disassemble(0x00100073, pc, { aliases: false }), 'ebreak');
+    assert.equal(disassemble(0x0000, pc), 'unimp');
+    assert.equal(disassemble(0x0000, pc, { aliases: false }), 'c.unimp');
+    assert.equal(disassemble(0x6c05c573, pc), 'hlv.d\ta0,(a1)');
+    assert.equal(disassemble(0x62000073, pc), 'hfence.gvma');
     assert.equal(disassemble(0x30529073, pc), 'csrw\tmtvec,t0');
     assert.equal(disassemble(0x8082, pc), 'ret');
     assert.equal(disassemble(0x8082, pc, { aliases: false }), 'c.jr\tra');

@@ -108,6 +108,11 @@ describe('instruction groups (known answers, both engines)', () => {
         ['load access fault', [I('ld', A0, A1, 0)], { [A1]: 0x2000_0000n }, 5n, 0x2000_0000n],
         ['store access fault', [S('sd', A0, A1, 0)], { [A1]: 0x2000_0000n }, 7n, 0x2000_0000n],
         ['ecall from M', [SYS('ecall')], {}, 11n, 0n],
+        // No H extension here (misa.H = 0): its instructions are illegal, with the instruction bits in mtval.
+        ...(['hlv.d', 'hlvx.wu', 'hsv.w', 'hfence.vvma', 'hfence.gvma'] as const).map((name): [string, number[], Record<number, bigint>, bigint, bigint] => {
+          const raw = R(name, name.startsWith('hlv') ? A0 : 0, A1, name.startsWith('hlv') ? 0 : A2);
+          return [`${name} (no H extension)`, [raw], { [A1]: BASE + 0x1000n }, 2n, BigInt(raw >>> 0)];
+        }),
       ];
       for (const [name, words, regs, cause, tval] of cases) {
         const m = new Machine(options);
