@@ -5,7 +5,7 @@ import { csrByName } from '../emulator/csr/table';
 import { compressedByName, emitBase, emitCompressed, parseOperands, rowByName, type EncodeContext, type Fields } from './encode';
 import type { Expr } from './expr';
 import type { Item } from './items';
-import { closest, intRegister, parseIntRegister, splitMemory, SyntaxError_, type Arg } from './syntax';
+import { closest, csrNumber, intRegister, parseIntRegister, splitMemory, SyntaxError_, unknownCsr, type Arg } from './syntax';
 
 export interface InstructionContext extends EncodeContext {
   /** A fresh hidden label name (for the auipc that a %pcrel_lo pairs with). */
@@ -95,14 +95,13 @@ const unary = (name: string, form: (rd: number, rs: number) => Fields): Pseudo =
 };
 
 const csrArg = (a: Arg, ctx: InstructionContext): Expr => {
-  const c = csrByName.get(a.text);
-  if (c) return num(c.num);
+  const c = csrNumber(a);
+  if (c !== undefined) return num(c);
   const e = ctx.expr(a), v = ctx.constant(e);
-  if (/^[A-Za-z_]/.test(a.text) && v === undefined) throw new SyntaxError_(`unknown CSR '${a.text}'${hintCsr(a.text)}`, a.column);
+  if (/^[A-Za-z_]/.test(a.text) && v === undefined) throw unknownCsr(a);
   if (v === undefined || v < 0n || v > 0xfffn) throw new SyntaxError_(`CSR number ${v ?? a.text} does not fit in 12 bits (0..4095)`, a.column, a.column + a.text.length);
   return e;
 };
-const hintCsr = (name: string): string => { const c = closest(name, csrByName.keys()); return c ? ` — did you mean '${c}'?` : ''; };
 
 /** csrw/csrs/csrc: a register source, or an immediate (then the …i form), as GNU accepts both. */
 const csrWrite = (name: string): Pseudo => (args, ctx, out, op) => {
@@ -260,7 +259,7 @@ const PSEUDOS: Record<string, Pseudo> = {
 /** Table rows whose operands GNU lets you leave out or write differently. */
 function shortForm(name: string, args: Arg[], ctx: InstructionContext, out: Out): boolean {
   if (name === 'fence' && args.length === 0) { base('fence', f(0, 0, 0, undefined, 0xff << 20), ctx, out); return true; }
-  if (name === 'sfence.vma' && args.length < 2) { base(name, f(0, args[0] ? reg(args[0]) : 0, 0), ctx, out); return true; }
+  if ((name === 'sfence.vma' || name === 'hfence.vvma' || name === 'hfence.gvma') && args.length < 2) { base(name, f(0, args[0] ? reg(args[0]) : 0, 0), ctx, out); return true; }
   if (name === 'jal' && args.length === 1) { base('jal', { ...f(1, 0, 0, ctx.expr(args[0])), immArg: args[0] }, ctx, out); return true; }
   if (name === 'jalr' && (args.length === 1 || (args.length >= 2 && !splitMemory(args[1])))) {
     // jalr rs | jalr offset(rs) | jalr rd, rs | jalr rd, rs, imm

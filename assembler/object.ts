@@ -1,7 +1,7 @@
 // One source file → sections of items and a symbol table: directives, labels (named and numeric), .equ,
 // .macro/.rept/.irp expansion, .include and .option. Errors are collected, never thrown, so all are reported.
 import type { Diagnostic, SourcePos } from './api';
-import { evaluate, ExprError, parseExpr, symbolsIn, type Expr, type Scope, type Value } from './expr';
+import { evaluate, ExprError, parseExpr, symbolsIn, toSigned, type Expr, type Scope, type Value } from './expr';
 import { assembleInstruction, type InstructionContext } from './instruction';
 import type { Item, Origin, Section } from './items';
 import { closest, parseStatement, readString, splitArgs, splitLine, SyntaxError_, type Arg } from './syntax';
@@ -209,7 +209,7 @@ class Assembler {
 
   /** The value of e when it is a number now: plain numbers and constants defined before this line. */
   private constant(e: Expr): bigint | undefined {
-    if (e.kind === 'num') return e.value;
+    if (e.kind === 'num') return toSigned(e.value);
     // Most operands name a label not known yet: check before evaluating, so that no exception is thrown.
     if (!this.knowable(e)) return undefined;
     try {

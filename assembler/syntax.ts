@@ -1,7 +1,7 @@
 // The lexical layer of GNU RISC-V assembly: splitting a line into labels, an operation and its operands, and
 // reading the small operand kinds (registers, CSRs, rounding modes, fence sets, strings) with helpful errors.
 import { ABI_NAMES, FP_ABI_NAMES } from '../emulator/isa/disasm';
-import { csrByName } from '../emulator/csr/table';
+import { csrNumberByName } from '../emulator/csr/table';
 
 export class SyntaxError_ extends Error {
   constructor(message: string, readonly column: number, readonly endColumn?: number) { super(message); }
@@ -87,13 +87,13 @@ export function parseFpRegister(a: Arg): number {
   throw new SyntaxError_(`'${a.text}' is not a floating-point register${hint(a.text, FP_REGS.keys())}`, a.column, end(a));
 }
 
-/** A CSR by name; numbers are left to the caller (they are expressions). */
+/** A CSR by name (any GNU as knows, implemented or not); numbers are left to the caller (they are expressions). */
 export function csrNumber(a: Arg): number | undefined {
-  return csrByName.get(a.text)?.num;
+  return csrNumberByName.get(a.text);
 }
 
 export function unknownCsr(a: Arg): SyntaxError_ {
-  return new SyntaxError_(`unknown CSR '${a.text}'${hint(a.text, csrByName.keys())}`, a.column);
+  return new SyntaxError_(`unknown CSR '${a.text}'${hint(a.text, csrNumberByName.keys())}`, a.column, a.column + a.text.length);
 }
 
 export function parseRoundingMode(a: Arg): number {

@@ -242,6 +242,12 @@ export function csrName(num: number, spec: PrivSpec = '1.12'): string {
   return name ?? `0x${num.toString(16)}`;
 }
 
+/** Every CSR name GNU as accepts (implemented here or only architectural), to its number: for the assembler. */
+export const csrNumberByName: ReadonlyMap<string, number> = new Map([
+  ...[...NAME_ONLY_CSRS].map(([num, name]): [string, number] => [name, num]),
+  ...csrTable.map((c): [string, number] => [c.name, c.num]),
+]);
+
 /** Exception and interrupt cause names, as the privileged spec words them. */
 export const exceptionNames: Record<number, string> = {
   0: 'instruction address misaligned', 1: 'instruction access fault', 2: 'illegal instruction', 3: 'breakpoint',

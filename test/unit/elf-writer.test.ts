@@ -36,8 +36,8 @@ describe('ELF writer', () => {
   });
 
   it('lists every named symbol with its value, size and type for the loader', () => {
-    const symbols = parseElf(sampleElf()).symbols;
-    assert.deepEqual(symbols, SYMBOLS.map((s) => ({ name: s.name, value: s.value, size: s.size, type: s.type })));
+    const symbols = parseElf(sampleElf()).symbols.map(({ name, value, size, type, bind }) => ({ name, value, size, type, bind }));
+    assert.deepEqual(symbols, SYMBOLS.map((s) => ({ name: s.name, value: s.value, size: s.size, type: s.type, bind: s.binding })));
   });
 
   it('runs on the emulator: reads .rodata and .data, writes .bss, exits through the test finisher', () => {
