@@ -69,8 +69,9 @@ export function assembleSources(opts: AssembleOptions, preprocess: Preprocessor 
 /** Symbol facts for editors: definitions, references and final values. */
 export function symbolInfo(a: Assembled): SymbolInfo[] {
   const out: SymbolInfo[] = [];
+  const linked = new Map((a.linked?.symbols ?? []).map((s) => [`${s.file}\0${s.name}`, s.value]));
   for (const obj of a.objects) {
-    const value = (name: string): bigint | undefined => a.linked?.symbols.find((s) => s.name === name && s.file === obj.file)?.value;
+    const value = (name: string): bigint | undefined => linked.get(`${obj.file}\0${name}`);
     // A global is referenced from every file that does not define the name itself.
     const refs = (name: string) => a.objects.filter((o) => o === obj || (obj.globals.has(name) && !o.labels.has(name) && !o.equs.has(name)))
       .flatMap((o) => o.references.get(name) ?? []);

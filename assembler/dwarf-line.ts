@@ -253,25 +253,19 @@ const r16 = (r: Reader) => { need(r, 2); r.pos += 2; return r.dv.getUint16(r.pos
 const r32 = (r: Reader) => { need(r, 4); r.pos += 4; return r.dv.getUint32(r.pos - 4, true); };
 const r64 = (r: Reader) => { need(r, 8); r.pos += 8; return r.dv.getBigUint64(r.pos - 8, true); };
 
-function rUleb(r: Reader): bigint {
+/** An LEB128 number's bits, how many there are, and whether the last byte's sign bit (0x40) was set. */
+function rLeb(r: Reader): { v: bigint; shift: bigint; negative: boolean } {
   let v = 0n, shift = 0n, byte: number;
   do {
     byte = r8(r);
     v |= BigInt(byte & 0x7f) << shift;
     shift += 7n;
   } while (byte & 0x80);
-  return v;
+  return { v, shift, negative: (byte & 0x40) !== 0 };
 }
 
-function rSleb(r: Reader): bigint {
-  let v = 0n, shift = 0n, byte: number;
-  do {
-    byte = r8(r);
-    v |= BigInt(byte & 0x7f) << shift;
-    shift += 7n;
-  } while (byte & 0x80);
-  return byte & 0x40 ? v - (1n << shift) : v;
-}
+const rUleb = (r: Reader): bigint => rLeb(r).v;
+const rSleb = (r: Reader): bigint => { const { v, shift, negative } = rLeb(r); return negative ? v - (1n << shift) : v; };
 
 function cString(bytes: Uint8Array, off: number, what: string): string {
   if (off >= bytes.length) throw new DwarfError(`${what} offset ${off} is past its end (${bytes.length} bytes)`);

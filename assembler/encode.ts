@@ -48,12 +48,11 @@ const IMM_KIND: Partial<Record<Format, { bits: number; signed: boolean; what: st
 };
 
 /** Checks that a constant fits the format's immediate field, with the message a student needs. */
-export function checkRange(format: Format, value: bigint, a: Arg | undefined, name: string): void {
+export function checkRange(format: Format, value: bigint, a: Arg | undefined): void {
   const k = IMM_KIND[format];
   if (!k) return;
   const lo = k.signed ? -(1n << BigInt(k.bits - 1)) : 0n, hi = k.signed ? (1n << BigInt(k.bits - 1)) - 1n : (1n << BigInt(k.bits)) - 1n;
   if (value < lo || value > hi) {
-    void name;
     throw new SyntaxError_(`${k.what} ${value} does not fit in ${k.bits} bits (${lo}..${hi})`, a?.column ?? 0, a ? a.column + a.text.length : undefined);
   }
 }
@@ -208,12 +207,12 @@ export function emitBase(row: InstructionRow, f: Fields, ctx: EncodeContext, all
   if (value === undefined) {
     if (row.format === 'B' || row.format === 'J') throw new SyntaxError_('internal: branches to labels are relaxable items', origin.column);
     const pcrelHi = f.imm.kind === 'reloc' && f.imm.op === 'pcrel_hi';
-    return { kind: 'fixup', word: baseWord(row, f, 0), length: 4, format: row.format, expr: f.imm, pcRelative: false, upper: row.format === 'U', origin, pcrelHi };
+    return { kind: 'fixup', word: baseWord(row, f, 0), length: 4, format: row.format, expr: f.imm, pcRelative: false, origin, pcrelHi };
   }
   if (row.format === 'B' || row.format === 'J') {
     throw new SyntaxError_(`${row.name} needs a label as its target; a number is an absolute address, which a pc-relative branch cannot name here`, f.immArg?.column ?? origin.column);
   }
-  checkRange(row.format, value, f.immArg, row.name);
+  checkRange(row.format, value, f.immArg);
   // GNU as never compresses an instruction written with a relocation operator, even when its value is known.
   if (f.imm.kind === 'reloc') allowCompress = false;
   if (row.format === 'CSR' || row.format === 'CSRI') return code(row, baseWord(row, { ...f }, Number(value)), ctx, allowCompress);
@@ -237,7 +236,7 @@ export function emitCompressed(c: CompressedRow, f: Fields, ctx: EncodeContext):
   if (f.imm !== undefined) {
     const v = ctx.constant(f.imm);
     if (v === undefined) throw new SyntaxError_(`${c.name} needs a constant operand`, f.immArg?.column ?? ctx.origin.column);
-    checkRange(c.format, v, f.immArg, c.name);
+    checkRange(c.format, v, f.immArg);
     imm = Number(BigInt.asIntN(32, v));
     if (c.format === 'CI_LUI') imm <<= 12;
   }

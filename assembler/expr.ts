@@ -232,13 +232,3 @@ export function displayName(name: string): string {
   const m = /^\.L(\d+)\^\d+$/.exec(name);
   return m ? `${m[1]}` : name;
 }
-
-/** True when the expression has no symbol, `.` or relocation operator: it is a plain number. */
-export function isConstantExpr(e: Expr): boolean {
-  switch (e.kind) {
-    case 'num': return true;
-    case 'unary': return isConstantExpr(e.arg);
-    case 'binary': return isConstantExpr(e.left) && isConstantExpr(e.right);
-    default: return false;
-  }
-}

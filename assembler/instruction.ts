@@ -77,7 +77,7 @@ function loadConstant(rd: number, v: bigint, ctx: InstructionContext, out: Out):
 function pcrelPair(auipcRd: number, target: Expr, ctx: InstructionContext, out: Out, second: (lo: Expr) => void): void {
   const label = ctx.hiddenLabel();
   out({ kind: 'label', name: label, origin: ctx.origin });
-  out({ kind: 'fixup', word: (row('auipc').match | (auipcRd << 7)) >>> 0, length: 4, format: 'U', expr: { kind: 'reloc', op: 'pcrel_hi', arg: target, column: ctx.origin.column }, pcRelative: false, upper: true, origin: ctx.origin, pcrelHi: true });
+  out({ kind: 'fixup', word: (row('auipc').match | (auipcRd << 7)) >>> 0, length: 4, format: 'U', expr: { kind: 'reloc', op: 'pcrel_hi', arg: target, column: ctx.origin.column }, pcRelative: false, origin: ctx.origin, pcrelHi: true });
   second({ kind: 'reloc', op: 'pcrel_lo', arg: { kind: 'sym', name: label, column: ctx.origin.column }, column: ctx.origin.column });
 }
 
@@ -196,9 +196,8 @@ const PSEUDOS: Record<string, Pseudo> = {
   mv: (args, ctx, out, op) => {
     count(args, 2, 'mv', 'rd, rs', op);
     const rd = reg(args[0]), rs = reg(args[1]);
-    // GNU as matches mv against c.mv (rs not x0) or else the 32-bit addi, which it then leaves alone.
-    if (ctx.rvc && rd !== 0 && rs !== 0) out(emitCompressed(compressedByName.get('c.mv')!, f(rd, 0, rs), ctx));
-    else out(emitBase(row('addi'), f(rd, rs, 0, num(0)), ctx, false));
+    // addi rd, rs, 0, which compresses to c.mv; GNU as leaves `mv rd, zero` 32-bit rather than making it c.li.
+    out(emitBase(row('addi'), f(rd, rs, 0, num(0)), ctx, rs !== 0));
   },
   not: unary('xori', (rd, rs) => f(rd, rs, 0, num(-1))),
   neg: unary('sub', (rd, rs) => f(rd, 0, rs)),

@@ -22,8 +22,6 @@ export interface Fixup {
   expr: Expr;
   /** The field holds value - pc (branch and jump targets). */
   pcRelative: boolean;
-  /** The field holds %hi-style upper bits: value << 12 goes into a U-format field. */
-  upper: boolean;
   origin: Origin;
   /** This instruction's label, if %pcrel_lo refers to it (set for auipc with %pcrel_hi). */
   pcrelHi?: boolean;
@@ -54,7 +52,7 @@ export interface Relaxable {
 export interface DataExpr { kind: 'data'; size: 1 | 2 | 4 | 8; expr: Expr; origin: Origin }
 
 /** Padding to a power-of-two boundary: nops in code (GNU's mix of one c.nop and nops), else the fill byte. */
-export interface Align { kind: 'align'; bytes: number; fill: number; max?: number; code: boolean; rvc: boolean; origin: Origin }
+export interface Align { kind: 'align'; bytes: number; fill: number; max?: number; code: boolean; origin: Origin }
 
 /** A label's definition point inside the item list. */
 export interface LabelMark { kind: 'label'; name: string; origin: Origin }

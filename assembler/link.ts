@@ -135,7 +135,7 @@ export function link(files: FileObject[], base: bigint): LinkResult {
       // GNU as pads the end of a code section to its alignment with nops.
       if (output === 0 && section.align > 1) {
         const last = section.items[section.items.length - 1];
-        section.items.push({ kind: 'align', bytes: section.align, fill: 0, code: true, rvc: true, origin: last.origin });
+        section.items.push({ kind: 'align', bytes: section.align, fill: 0, code: true, origin: last.origin });
       }
       placed.push({ file, section, output, offsets: [], size: 0, address: 0n });
     }

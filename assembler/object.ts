@@ -344,7 +344,7 @@ class Assembler {
     const max = args[2] ? Number(this.requireConstant(args[2], 'the maximum padding')) : undefined;
     this.section.align = Math.max(this.section.align, bytes);
     const code = this.isCode() && !(args[1] && args[1].text !== '');
-    this.add({ kind: 'align', bytes, fill, max, code, rvc: this.rvc, origin: this.origin });
+    this.add({ kind: 'align', bytes, fill, max, code, origin: this.origin });
   }
 
   private strings(piece: Arg, op: Arg, zero: boolean): void {
