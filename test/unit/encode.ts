@@ -1,24 +1,24 @@
-// A few instruction encoders for unit tests that build programs without a toolchain.
-// Opcode bits come from the instruction table; only operand packing is written here (the assembler will own it).
+// A few instruction encoders for unit tests that build programs without a toolchain: opcode bits from the
+// instruction table, operand packing by encodeOperands (the assembler's own), so nothing here is a second encoder.
 import { opcodeByName } from '../../emulator/isa/decode';
+import { encodeOperands, type Operands } from '../../emulator/isa/fields';
 
-const base = (name: string): number => {
+/** Instruction `name` with operands packed by its row's format. */
+function encode(name: string, o: Partial<Operands>): number {
   const op = opcodeByName.get(name);
   if (!op) throw new Error(`no instruction ${name}`);
-  return op.encoding.match;
-};
+  const e = op.encoding;
+  return (e.match | encodeOperands(e.format, { rd: 0, rs1: 0, rs2: 0, imm: 0, ...o })) >>> 0;
+}
 
-export const R = (name: string, rd: number, rs1: number, rs2: number) => base(name) | (rd << 7) | (rs1 << 15) | (rs2 << 20);
-export const I = (name: string, rd: number, rs1: number, imm: number) => base(name) | (rd << 7) | (rs1 << 15) | ((imm & 0xfff) << 20);
-export const S = (name: string, rs2: number, rs1: number, imm: number) =>
-  base(name) | ((imm & 31) << 7) | (rs1 << 15) | (rs2 << 20) | (((imm >> 5) & 0x7f) << 25);
-export const B = (name: string, rs1: number, rs2: number, off: number) =>
-  base(name) | (((off >> 11) & 1) << 7) | (((off >> 1) & 15) << 8) | (rs1 << 15) | (rs2 << 20) | (((off >> 5) & 63) << 25) | (((off >> 12) & 1) << 31);
-export const U = (name: string, rd: number, imm20: number) => base(name) | (rd << 7) | ((imm20 & 0xfffff) << 12);
-export const J = (name: string, rd: number, off: number) =>
-  base(name) | (rd << 7) | (((off >> 12) & 0xff) << 12) | (((off >> 11) & 1) << 20) | (((off >> 1) & 0x3ff) << 21) | (((off >> 20) & 1) << 31);
-export const CSR = (name: string, rd: number, csr: number, rs1: number) => base(name) | (rd << 7) | (rs1 << 15) | (csr << 20);
-export const SYS = (name: string) => base(name);
+export const R = (name: string, rd: number, rs1: number, rs2: number) => encode(name, { rd, rs1, rs2 });
+export const I = (name: string, rd: number, rs1: number, imm: number) => encode(name, { rd, rs1, imm });
+export const S = (name: string, rs2: number, rs1: number, imm: number) => encode(name, { rs1, rs2, imm });
+export const B = (name: string, rs1: number, rs2: number, off: number) => encode(name, { rs1, rs2, imm: off });
+export const U = (name: string, rd: number, imm20: number) => encode(name, { rd, imm: imm20 << 12 });
+export const J = (name: string, rd: number, off: number) => encode(name, { rd, imm: off });
+export const CSR = (name: string, rd: number, csr: number, rs1: number) => encode(name, { rd, rs1, imm: csr });
+export const SYS = (name: string) => encode(name, {});
 
 /** Little-endian bytes of 32-bit instruction words. */
 export function program(words: number[]): Uint8Array {
