@@ -32,8 +32,13 @@ export interface ElfSection {
   type: number;
   flags: bigint;
   addr: bigint;
+  /** sh_size: for SHT_NOBITS sections (.bss) the memory they take, though data is empty. */
+  size: bigint;
   data: Uint8Array;
 }
+
+/** sh_flags bit of sections that take memory when the program runs. */
+export const SHF_ALLOC = 0x2n;
 
 /** sh_flags bit of sections that hold instructions. */
 export const SHF_EXECINSTR = 0x4n;
@@ -143,7 +148,7 @@ function readSections(bytes: Uint8Array, dv: DataView): ElfSection[] {
       throw new ElfError(`truncated or corrupt ELF: section ${index} needs file bytes ${offset}..${offset + size} but the file has ${bytes.length}`);
     }
     return {
-      index, nameOff: dv.getUint32(h, true), type, flags: dv.getBigUint64(h + 8, true), addr: dv.getBigUint64(h + 16, true),
+      index, nameOff: dv.getUint32(h, true), type, flags: dv.getBigUint64(h + 8, true), addr: dv.getBigUint64(h + 16, true), size,
       data: type === 8 ? new Uint8Array(0) : bytes.subarray(Number(offset), Number(offset + size)), // SHT_NOBITS has no bytes
     };
   });

@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { instructions } from '../../emulator/isa/instructions';
-import { readElf, SHF_ALLOC } from '../support/elf-read';
+import { parseElf, SHF_ALLOC } from '../../emulator/loader/elf';
 import { CC, REPO_ROOT, requireTool, tempDir } from '../support/toolchain';
 import { generateTables, hSource } from './corpus/generate';
 import {
@@ -83,10 +83,10 @@ describe('assembler corpus: the GNU binutils half (needs no assembler of ours)',
       const b = gnu(p, false);
       assert.ok(b.elf, `GNU rejects corpus program ${p.name}:\n${b.log}`);
       assert.equal(b.log.trim(), '', `GNU warns on ${p.name}`);
-      const elf = readElf(fs.readFileSync(b.elf));
+      const elf = parseElf(fs.readFileSync(b.elf));
       const alloc = elf.sections.filter((s) => (s.flags & SHF_ALLOC) !== 0n).map((s) => s.name);
       assert.deepEqual(alloc.filter((n) => !OUTPUT_SECTIONS.includes(n)), [], 'sections outside link.ld (ours would not place them alike)');
-      assert.ok(elf.symbols.some((s) => s.name === '_start' && s.bind === 1), `${p.name} must define a global _start (the entry point)`);
+      assert.ok(elf.symbols.some((s) => s.name === '_start' && s.bind === 'global'), `${p.name} must define a global _start (the entry point)`);
       for (const f of p.files) {
         const text = fs.readFileSync(f, 'utf8').split('\n');
         assert.ok(text[0].startsWith('# ') && text[1].startsWith('# '), `${path.basename(f)} needs a two-line # header comment`);
@@ -94,7 +94,7 @@ describe('assembler corpus: the GNU binutils half (needs no assembler of ours)',
       // The line-table test builds with -g; it must not change a byte of what is compared.
       const g = gnu(p, true);
       assert.ok(g.elf, `GNU rejects ${p.name} with -g:\n${g.log}`);
-      const dbg = readElf(fs.readFileSync(g.elf));
+      const dbg = parseElf(fs.readFileSync(g.elf));
       for (const name of OUTPUT_SECTIONS) {
         const a = elf.sections.find((s) => s.name === name), d = dbg.sections.find((s) => s.name === name);
         assert.deepEqual(d?.data, a?.data, `${name} differs between as and as -g`);

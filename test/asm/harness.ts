@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readElf, SHF_ALLOC, STT_FILE, STT_SECTION, type ElfFile } from '../support/elf-read';
+import { parseElf, SHF_ALLOC, type ElfImage } from '../../emulator/loader/elf';
 import { CC, REPO_ROOT, requireTool, runCli, type GuestResult } from '../support/toolchain';
 
 export const ASM_DIR = path.join(REPO_ROOT, 'test', 'asm');
@@ -143,21 +143,21 @@ export function rowAt(rows: LineRow[], address: bigint): LineRow | undefined {
 
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
 
-function section(elf: ElfFile, name: string): { addr: bigint; size: bigint; data: Buffer } | undefined {
+function section(elf: ElfImage, name: string): { addr: bigint; size: bigint; data: Uint8Array } | undefined {
   const s = elf.sections.find((x) => x.name === name && (x.flags & SHF_ALLOC) !== 0n);
   // ld drops empty output sections; an empty section of ours is the same as none.
   return s && s.size > 0n ? s : undefined;
 }
 
 /** Symbols the comparison covers: not section/file symbols, not .L locals, not binutils' $x/$d mapping symbols. */
-export function comparedSymbols(elf: ElfFile): string[] {
+export function comparedSymbols(elf: ElfImage): string[] {
   return elf.symbols
-    .filter((s) => s.name !== '' && s.type !== STT_SECTION && s.type !== STT_FILE && !s.name.startsWith('.L') && !s.name.startsWith('$'))
+    .filter((s) => s.name !== '' && s.type !== 'section' && s.type !== 'file' && !s.name.startsWith('.L') && !s.name.startsWith('$'))
     .map((s) => `${s.name} = ${hex(s.value)}`)
     .sort();
 }
 
-function bytesAround(data: Buffer, off: number): string {
+function bytesAround(data: Uint8Array, off: number): string {
   const from = Math.max(0, off - 4);
   return [...data.subarray(from, off + 8)].map((b, i) => (from + i === off ? `[${b.toString(16).padStart(2, '0')}]` : b.toString(16).padStart(2, '0'))).join(' ');
 }
@@ -173,7 +173,7 @@ function where(rows: LineRow[] | undefined, address: bigint): string {
  * section's address and bytes (.bss: size), and the symbol sets. `gnuLines` (from the -g build) adds source lines.
  */
 export function compareImages(gnuPath: string, oursPath: string, gnuLines?: LineRow[]): string[] {
-  const gnu = readElf(fs.readFileSync(gnuPath)), ours = readElf(fs.readFileSync(oursPath));
+  const gnu = parseElf(fs.readFileSync(gnuPath)), ours = parseElf(fs.readFileSync(oursPath));
   const problems: string[] = [];
   if (gnu.entry !== ours.entry) problems.push(`entry point: GNU ${hex(gnu.entry)} / ours ${hex(ours.entry)}`);
   for (const name of OUTPUT_SECTIONS) {

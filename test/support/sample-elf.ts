@@ -1,5 +1,6 @@
 // A small linked program as the ELF writer receives it: two code sections far apart, .rodata, .data, .bss,
 // symbols of every binding and type, and line rows from a source and its included file. Shared by the tests.
+import { parseElf } from '../../emulator/loader/elf';
 import type { LineRow } from '../../assembler/api';
 import { writeDebugLine, type LineRange } from '../../assembler/dwarf-line';
 import { EF_RISCV_FLOAT_ABI_DOUBLE, writeElf, type ElfImage, type OutputSymbol } from '../../assembler/elf-writer';
@@ -67,20 +68,7 @@ export function sampleImage(): ElfImage {
 
 export const sampleElf = (): Uint8Array => writeElf(sampleImage());
 
-/** The bytes of the named section of an ELF64 file, found through its section headers. */
+/** The bytes of the section called name (the loader's own section reader), or undefined. */
 export function elfSection(elf: Uint8Array, name: string): Uint8Array | undefined {
-  const dv = new DataView(elf.buffer, elf.byteOffset, elf.byteLength);
-  const shoff = Number(dv.getBigUint64(40, true)), shnum = dv.getUint16(60, true), shstrndx = dv.getUint16(62, true);
-  const header = (i: number) => {
-    const o = shoff + i * 64;
-    return { name: dv.getUint32(o, true), offset: Number(dv.getBigUint64(o + 24, true)), size: Number(dv.getBigUint64(o + 32, true)) };
-  };
-  const names = header(shstrndx);
-  for (let i = 0; i < shnum; i++) {
-    const h = header(i);
-    const start = names.offset + h.name;
-    const n = new TextDecoder().decode(elf.subarray(start, elf.indexOf(0, start)));
-    if (n === name) return elf.subarray(h.offset, h.offset + h.size);
-  }
-  return undefined;
+  return parseElf(elf).sections.find((s) => s.name === name)?.data;
 }
