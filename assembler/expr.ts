@@ -10,6 +10,8 @@ export type Expr =
   | { kind: 'reloc'; op: RelocOp; arg: Expr; column: number };
 
 export const RELOC_OPS = ['hi', 'lo', 'pcrel_hi', 'pcrel_lo'] as const;
+/** GNU as's operators for thread-local storage and the GOT: valid syntax, which this linker has nothing to resolve with. */
+export const UNSUPPORTED_RELOC_OPS = ['tprel_hi', 'tprel_lo', 'tprel_add', 'tls_ie_pcrel_hi', 'tls_gd_pcrel_hi', 'got_pcrel_hi'] as const;
 export type RelocOp = typeof RELOC_OPS[number];
 
 export class ExprError extends Error {
@@ -82,7 +84,9 @@ export function parseExpr(text: string, column0: number, local: (ref: string) =>
     if (s[0] === "'") return { kind: 'num', value: charValue(s.slice(1).replace(/'$/, '')) };
     if (s[0] === '%') {
       const op = s.slice(1) as RelocOp;
-      if (!RELOC_OPS.includes(op)) fail(`unknown relocation operator '${s}' (known: ${RELOC_OPS.map((o) => `%${o}`).join(', ')})`, t);
+      const known = RELOC_OPS.map((o) => `%${o}`).join(', ');
+      if ((UNSUPPORTED_RELOC_OPS as readonly string[]).includes(op)) fail(`${s} needs thread-local storage or a GOT, which Ringside's static linker does not have (use ${known})`, t);
+      if (!RELOC_OPS.includes(op)) fail(`unknown relocation operator '${s}' (known: ${known})`, t);
       if (peek()?.text !== '(') fail(`'(' expected after ${s}`);
       p++;
       const arg = binary(0);

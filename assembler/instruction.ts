@@ -159,7 +159,7 @@ function symbolAccess(name: string, args: Arg[], ctx: InstructionContext, out: O
   return true;
 }
 
-const PSEUDOS: Record<string, Pseudo> = {
+const PSEUDOS = {
   nop: (args, ctx, out, op) => { count(args, 0, 'nop', 'none', op); base('addi', f(0, 0, 0, num(0)), ctx, out); },
   li: (args, ctx, out, op) => {
     count(args, 2, 'li', 'rd, imm', op);
@@ -253,7 +253,75 @@ const PSEUDOS: Record<string, Pseudo> = {
     if (ctx.rvc) out({ kind: 'bytes', bytes: new Uint8Array(2), origin: ctx.origin, code: true });
     else base('csrrw', f(0, 0, 0, num(csrByName.get('cycle')!.num)), ctx, out);
   },
+} satisfies Record<string, Pseudo>;
+
+/**
+ * What each pseudo-instruction takes and does, for hover, completion and the grammar. Keyed by PSEUDOS' own
+ * names, so a pseudo-instruction cannot be added without its documentation, nor documented without existing.
+ * An operand named `csr` marks the CSR forms: the grammar scopes CSR names there.
+ */
+const PSEUDO_DOCS: Record<keyof typeof PSEUDOS, { operands: string; summary: string }> = {
+  nop: { operands: '', summary: 'no operation (addi zero, zero, 0)' },
+  li: { operands: 'rd,imm', summary: 'load an immediate of any size (lui, addi(w), slli as needed)' },
+  la: { operands: 'rd,symbol', summary: 'load the address of symbol (auipc + addi: code here is not position-independent, so la is lla)' },
+  lla: { operands: 'rd,symbol', summary: 'load the pc-relative address of symbol (auipc + addi)' },
+  call: { operands: 'symbol', summary: 'call a subroutine anywhere in ±2 GiB (auipc ra + jalr ra); `call rd, symbol` links through rd' },
+  tail: { operands: 'symbol', summary: 'tail-call a subroutine anywhere in ±2 GiB (auipc t1 + jalr zero)' },
+  j: { operands: 'target', summary: 'jump (jal zero, target)' },
+  jr: { operands: 'rs1', summary: 'jump to the address in rs1 (jalr zero, 0(rs1))' },
+  ret: { operands: '', summary: 'return from a subroutine (jalr zero, 0(ra))' },
+  mv: { operands: 'rd,rs1', summary: 'copy a register (addi rd, rs1, 0)' },
+  not: { operands: 'rd,rs1', summary: 'bitwise complement (xori rd, rs1, -1)' },
+  neg: { operands: 'rd,rs2', summary: 'negate (sub rd, zero, rs2)' },
+  negw: { operands: 'rd,rs2', summary: 'negate word, sign-extended (subw rd, zero, rs2)' },
+  'sext.w': { operands: 'rd,rs1', summary: 'sign-extend the low word (addiw rd, rs1, 0)' },
+  seqz: { operands: 'rd,rs1', summary: 'rd = 1 if rs1 == 0, else 0 (sltiu rd, rs1, 1)' },
+  snez: { operands: 'rd,rs2', summary: 'rd = 1 if rs2 != 0, else 0 (sltu rd, zero, rs2)' },
+  sltz: { operands: 'rd,rs1', summary: 'rd = 1 if rs1 < 0, else 0 (slt rd, rs1, zero)' },
+  sgtz: { operands: 'rd,rs2', summary: 'rd = 1 if rs2 > 0, else 0 (slt rd, zero, rs2)' },
+  beqz: { operands: 'rs1,target', summary: 'branch if rs1 == 0 (beq rs1, zero, target)' },
+  bnez: { operands: 'rs1,target', summary: 'branch if rs1 != 0 (bne rs1, zero, target)' },
+  blez: { operands: 'rs1,target', summary: 'branch if rs1 <= 0 (bge zero, rs1, target)' },
+  bgez: { operands: 'rs1,target', summary: 'branch if rs1 >= 0 (bge rs1, zero, target)' },
+  bltz: { operands: 'rs1,target', summary: 'branch if rs1 < 0 (blt rs1, zero, target)' },
+  bgtz: { operands: 'rs1,target', summary: 'branch if rs1 > 0 (blt zero, rs1, target)' },
+  bgt: { operands: 'rs1,rs2,target', summary: 'branch if rs1 > rs2, signed (blt rs2, rs1, target)' },
+  ble: { operands: 'rs1,rs2,target', summary: 'branch if rs1 <= rs2, signed (bge rs2, rs1, target)' },
+  bgtu: { operands: 'rs1,rs2,target', summary: 'branch if rs1 > rs2, unsigned (bltu rs2, rs1, target)' },
+  bleu: { operands: 'rs1,rs2,target', summary: 'branch if rs1 <= rs2, unsigned (bgeu rs2, rs1, target)' },
+  csrr: { operands: 'rd,csr', summary: 'read a CSR (csrrs rd, csr, zero)' },
+  csrw: { operands: 'csr,rs1', summary: 'write a CSR (csrrw zero, csr, rs1)' },
+  csrs: { operands: 'csr,rs1', summary: 'set the CSR bits that are set in rs1 (csrrs zero, csr, rs1)' },
+  csrc: { operands: 'csr,rs1', summary: 'clear the CSR bits that are set in rs1 (csrrc zero, csr, rs1)' },
+  csrwi: { operands: 'csr,zimm', summary: 'write a 5-bit immediate to a CSR (csrrwi zero, csr, zimm)' },
+  csrsi: { operands: 'csr,zimm', summary: 'set CSR bits from a 5-bit immediate (csrrsi zero, csr, zimm)' },
+  csrci: { operands: 'csr,zimm', summary: 'clear CSR bits from a 5-bit immediate (csrrci zero, csr, zimm)' },
+  rdcycle: { operands: 'rd', summary: 'read the cycle counter (csrrs rd, cycle, zero)' },
+  rdtime: { operands: 'rd', summary: 'read the real-time clock (csrrs rd, time, zero)' },
+  rdinstret: { operands: 'rd', summary: 'read the instructions-retired counter (csrrs rd, instret, zero)' },
+  frcsr: { operands: 'rd', summary: 'read fcsr (csrrs rd, fcsr, zero)' },
+  frrm: { operands: 'rd', summary: 'read the dynamic rounding mode (csrrs rd, frm, zero)' },
+  frflags: { operands: 'rd', summary: 'read the accrued FP exception flags (csrrs rd, fflags, zero)' },
+  fscsr: { operands: 'rd,rs1', summary: 'swap fcsr with rs1 (csrrw rd, fcsr, rs1); `fscsr rs1` only writes it' },
+  fsrm: { operands: 'rd,rs1', summary: 'swap the dynamic rounding mode with rs1 (csrrw rd, frm, rs1); `fsrm rs1` only writes it' },
+  fsflags: { operands: 'rd,rs1', summary: 'swap the FP exception flags with rs1 (csrrw rd, fflags, rs1); `fsflags rs1` only writes them' },
+  fsrmi: { operands: 'rd,zimm', summary: 'swap the dynamic rounding mode with an immediate (csrrwi rd, frm, zimm)' },
+  fsflagsi: { operands: 'rd,zimm', summary: 'swap the FP exception flags with an immediate (csrrwi rd, fflags, zimm)' },
+  'fmv.x.s': { operands: 'rd,fs1', summary: 'the old name of fmv.x.w: rd = the bits of fs1 (single, sign-extended)' },
+  'fmv.s.x': { operands: 'fd,rs1', summary: 'the old name of fmv.w.x: fd = the bits of rs1 (NaN-boxed)' },
+  'fmv.s': { operands: 'fd,fs1', summary: 'copy a single (fsgnj.s fd, fs1, fs1)' },
+  'fmv.d': { operands: 'fd,fs1', summary: 'copy a double (fsgnj.d fd, fs1, fs1)' },
+  'fabs.s': { operands: 'fd,fs1', summary: 'single absolute value (fsgnjx.s fd, fs1, fs1)' },
+  'fabs.d': { operands: 'fd,fs1', summary: 'double absolute value (fsgnjx.d fd, fs1, fs1)' },
+  'fneg.s': { operands: 'fd,fs1', summary: 'single negation (fsgnjn.s fd, fs1, fs1)' },
+  'fneg.d': { operands: 'fd,fs1', summary: 'double negation (fsgnjn.d fd, fs1, fs1)' },
+  'c.unimp': { operands: '', summary: 'the compressed always-illegal instruction (0x0000): it traps' },
+  unimp: { operands: '', summary: 'an instruction that is always illegal: it traps (csrrw zero, cycle, zero, or c.unimp)' },
 };
+
+/** Every pseudo-instruction the assembler accepts, with its operand syntax and one line saying what it does. */
+export const pseudoInstructions: readonly { name: string; operands: string; summary: string }[] =
+  Object.entries(PSEUDO_DOCS).map(([name, d]) => ({ name, ...d }));
 
 /** Table rows whose operands GNU lets you leave out or write differently. */
 function shortForm(name: string, args: Arg[], ctx: InstructionContext, out: Out): boolean {
@@ -280,7 +348,7 @@ function amoSuffix(name: string): { row: InstructionRow; extra: number } | undef
   return { row: r, extra: (m[2].includes('aq') ? 1 << 26 : 0) | (m[2].includes('rl') ? 1 << 25 : 0) };
 }
 
-export const isPseudo = (name: string): boolean => name in PSEUDOS;
+export const isPseudo = (name: string): boolean => Object.hasOwn(PSEUDOS, name);
 
 /** Every mnemonic the assembler accepts (table rows, compressed rows, pseudo-instructions). */
 export function knownMnemonics(): string[] {
@@ -290,7 +358,7 @@ export function knownMnemonics(): string[] {
 /** Assembles one instruction statement into items. Throws SyntaxError_ with a column on bad input. */
 export function assembleInstruction(op: Arg, args: Arg[], ctx: InstructionContext, out: Out): void {
   const name = op.text.toLowerCase();
-  const pseudo = PSEUDOS[name];
+  const pseudo = isPseudo(name) ? PSEUDOS[name as keyof typeof PSEUDOS] : undefined;
   if (pseudo) { pseudo(args, ctx, out, op); return; }
   if (shortForm(name, args, ctx, out) || symbolAccess(name, args, ctx, out)) return;
   const r = rowByName.get(name);

@@ -43,6 +43,8 @@ const DIRECTIVES = ['.text', '.data', '.bss', '.rodata', '.section', '.globl', '
   ...Object.keys(DATA_SIZES), '.zero', '.space', '.skip', '.fill', '.ascii', '.asciz', '.string', '.equ', '.set', '.equiv', '.option', '.macro', '.endm',
   '.exitm', '.rept', '.irp', '.irpc', '.endr', '.include', '.end', ...IGNORED];
 export const KNOWN_DIRECTIVES: readonly string[] = DIRECTIVES;
+/** The words `.option` takes (besides `arch, +ext` / `-ext`). */
+export const OPTION_NAMES: readonly string[] = ['rvc', 'norvc', 'push', 'pop', 'arch', 'relax', 'norelax', 'pic', 'nopic', 'csr-check', 'no-csr-check'];
 
 class Assembler {
   readonly obj: FileObject;
@@ -391,7 +393,7 @@ class Assembler {
       }
       case 'relax': case 'norelax': case 'pic': case 'nopic': case 'csr-check': case 'no-csr-check': return;
     }
-    throw new SyntaxError_(`unknown .option '${args[0]?.text ?? ''}' (rvc, norvc, push, pop, arch, relax, norelax, pic, nopic)`, args[0]?.column ?? op.column);
+    throw new SyntaxError_(`unknown .option '${args[0]?.text ?? ''}' (${OPTION_NAMES.join(', ')})`, args[0]?.column ?? op.column);
   }
 
   private includeFile(args: Arg[], op: Arg): void {

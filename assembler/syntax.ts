@@ -1,6 +1,6 @@
 // The lexical layer of GNU RISC-V assembly: splitting a line into labels, an operation and its operands, and
 // reading the small operand kinds (registers, CSRs, rounding modes, fence sets, strings) with helpful errors.
-import { ABI_NAMES, FP_ABI_NAMES } from '../emulator/isa/disasm';
+import { ABI_NAMES, FP_ABI_NAMES, RM_NAMES } from '../emulator/isa/disasm';
 import { csrNumberByName } from '../emulator/csr/table';
 
 export class SyntaxError_ extends Error {
@@ -28,7 +28,9 @@ INT_REGS.set('fp', 8);
 export const intRegister = (name: string): number | undefined => INT_REGS.get(name);
 export const fpRegister = (name: string): number | undefined => FP_REGS.get(name);
 
-export const ROUNDING_MODES: Record<string, number> = { rne: 0, rtz: 1, rdn: 2, rup: 3, rmm: 4, dyn: 7 };
+/** Rounding-mode operands by name, from the disassembler's names for the rm field (the reserved 5 and 6 left out). */
+export const ROUNDING_MODES: Readonly<Record<string, number>> = Object.fromEntries(
+  RM_NAMES.map((name, rm): [string, number] => [name, rm]).filter(([name]) => name !== 'unknown'));
 
 /**
  * The closest known name within edit distance 2, for "did you mean" hints. Ties go to a name the typed one
@@ -98,7 +100,7 @@ export function unknownCsr(a: Arg): SyntaxError_ {
 
 export function parseRoundingMode(a: Arg): number {
   const rm = ROUNDING_MODES[a.text];
-  if (rm === undefined) throw new SyntaxError_(`'${a.text}' is not a rounding mode (rne, rtz, rdn, rup, rmm, dyn)`, a.column);
+  if (rm === undefined) throw new SyntaxError_(`'${a.text}' is not a rounding mode (${Object.keys(ROUNDING_MODES).join(', ')})`, a.column);
   return rm;
 }
 

@@ -43,7 +43,7 @@ export interface DisasmOptions {
 }
 
 /** Rounding-mode names by rm field value; objdump says "unknown" for the reserved 5 and 6. */
-const RM_NAMES = ['rne', 'rtz', 'rdn', 'rup', 'rmm', 'unknown', 'unknown', 'dyn'];
+export const RM_NAMES = ['rne', 'rtz', 'rdn', 'rup', 'rmm', 'unknown', 'unknown', 'dyn'];
 
 const hex = (v: bigint | number): string => `0x${v.toString(16)}`;
 /** A fence's predecessor or successor set; objdump calls the empty set "unknown". */
