@@ -1,6 +1,6 @@
 // A per-line scan of a source text for block structure: section switches, named labels, macro and repeat
 // blocks, preprocessor conditionals and multi-line comments. Shared by the outline and folding ranges.
-import { splitLine } from '../assembler/syntax';
+import { parseStatement, splitLine, type Arg, type Statement } from '../assembler/syntax';
 
 export type BlockKind = 'macro' | 'repeat' | 'conditional' | 'comment';
 
@@ -15,7 +15,6 @@ export interface LineFacts {
   blocks: Block[];
 }
 
-const LABELS = /^\s*((?:(?:[A-Za-z_.$][\w.$]*|\d+)\s*:\s*)*)(\S*)\s*(.*)$/;
 const OPENERS: Record<string, BlockKind> = { '.macro': 'macro', '.rept': 'repeat', '.irp': 'repeat', '.irpc': 'repeat' };
 const CLOSERS: Record<string, BlockKind> = { '.endm': 'macro', '.endr': 'repeat' };
 const SECTION_DIRECTIVES = new Set(['.text', '.data', '.bss', '.rodata']);
@@ -38,7 +37,7 @@ export function scanLines(text: string): LineFacts {
     if (line.unclosed) commentStart = n;
     if (CPP_OPEN.test(line.text)) { open.push({ kind: 'conditional', start: n }); return; }
     if (CPP_CLOSE.test(line.text)) { close(open, 'conditional', n, facts); return; }
-    for (const piece of splitLine(line.text)) statement(piece.text, n, open, facts);
+    for (const piece of splitLine(line.text)) statement(piece, n, open, facts);
   });
   return facts;
 }
@@ -54,15 +53,20 @@ function stripBlockComments(line: string): { text: string; unclosed: boolean } {
   return { text, unclosed: false };
 }
 
-function statement(text: string, n: number, open: { kind: BlockKind; start: number; name?: string }[], facts: LineFacts): void {
-  const m = LABELS.exec(text);
-  if (!m) return;
-  for (const l of m[1].split(':').map((s) => s.trim()).filter((s) => s !== '' && !/^\d+$/.test(s))) facts.labels.push({ line: n, name: l });
-  const op = m[2].toLowerCase(), rest = m[3];
-  if (OPENERS[op]) open.push({ kind: OPENERS[op], start: n, name: op === '.macro' ? /^[\w.$]+/.exec(rest)?.[0] : undefined });
+/** The assembler's own statement parser; a line it cannot parse has no structure to show. */
+function parse(piece: Arg): Statement | undefined {
+  try { return parseStatement(piece); } catch { return undefined; }
+}
+
+function statement(piece: Arg, n: number, open: { kind: BlockKind; start: number; name?: string }[], facts: LineFacts): void {
+  const st = parse(piece);
+  if (!st) return;
+  for (const l of st.labels) if (!/^\d+$/.test(l.text)) facts.labels.push({ line: n, name: l.text });
+  const op = st.op?.text.toLowerCase() ?? '', first = /^[\w.$]+/.exec(st.args[0]?.text ?? '')?.[0];
+  if (OPENERS[op]) open.push({ kind: OPENERS[op], start: n, name: op === '.macro' ? first : undefined });
   else if (CLOSERS[op]) close(open, CLOSERS[op], n, facts);
   else if (SECTION_DIRECTIVES.has(op)) facts.sections.push({ line: n, name: op });
-  else if (op === '.section') facts.sections.push({ line: n, name: /^[\w.$]+/.exec(rest)?.[0] ?? '.section' });
+  else if (op === '.section') facts.sections.push({ line: n, name: first ?? '.section' });
 }
 
 /** Closes the innermost open block of this kind; an unmatched closer is ignored (the assembler reports it). */
