@@ -1,0 +1,69 @@
+// The debugger's shared vocabulary: the launch configuration, custom requests and events, and their ids.
+// Typed once here; the adapter implements them and extension/ (panels, status bar) consumes them.
+
+/** The debug type in launch.json and package.json's `debuggers` contribution. */
+export const DEBUG_TYPE = 'ringside';
+
+/** Launch attributes (`request: "launch"`). Every one is documented in package.json's configurationAttributes. */
+export interface LaunchArguments {
+  /** A `.S` file (assembled in-process), several `.S` files linked together, or an ELF (with DWARF line info when it has it). */
+  program?: string | string[];
+  /** Firmware as QEMU's virt board loads it (e.g. OpenSBI's fw_dynamic.bin), or "none". */
+  bios?: string;
+  /** A kernel image; with bios, loaded at 0x80200000. */
+  kernel?: string;
+  initrd?: string;
+  /** Kernel command line (device tree chosen/bootargs). */
+  append?: string;
+  /** Harts, 1..8. */
+  smp?: number;
+  /** RAM: bytes, or a size such as "128M" or "1G". */
+  memory?: number | string;
+  /** Raw disk image attached as a virtio-blk disk. */
+  drive?: string;
+  /** Stop at the first instruction (default true). */
+  stopOnEntry?: boolean;
+  /** The session ends (as if the guest exited) after this many instructions. */
+  maxInstructions?: number;
+  /** Folder relative paths are resolved against (default: the workspace folder). */
+  cwd?: string;
+  /** Include folders for `.include` and `#include` when assembling `.S` programs. */
+  includePaths?: string[];
+  /** Preprocessor definitions for `.S` programs, NAME or NAME=VALUE. */
+  defines?: string[];
+  /** Set by VS Code: the session is restarted in place. */
+  __restart?: unknown;
+  /** Set by VS Code when started with "Run Without Debugging". */
+  noDebug?: boolean;
+}
+
+/** Privilege modes as users learn them: the letter, the name, and the x86-style ring. */
+export interface PrivilegeInfo {
+  mode: 'M' | 'S' | 'U';
+  name: 'machine' | 'supervisor' | 'user';
+  /** "ring -1", "ring 0", "ring 3". */
+  ring: string;
+}
+
+/** Custom events the adapter sends. */
+export const EVENTS = {
+  /** Sent with every `stopped` event: the stopped hart's privilege mode (drives the status bar). */
+  privilege: 'ringside/privilege',
+} as const;
+
+export interface PrivilegeEventBody extends PrivilegeInfo {
+  threadId: number;
+}
+
+/** Custom requests the adapter answers. */
+export const REQUESTS = {
+  /** Walk of one virtual address through the current satp, level by level. */
+  translate: 'ringside/translate',
+} as const;
+
+export interface TranslateArguments {
+  threadId?: number;
+  /** Virtual address, as a number or an expression such as "sp+8". */
+  address: string;
+  access?: 'load' | 'store' | 'fetch';
+}
