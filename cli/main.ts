@@ -9,7 +9,7 @@ import type { Hart, TrapEvent } from '../emulator/hart';
 import { Access } from '../emulator/mmu';
 import { CSR } from '../emulator/csr/file';
 import { VirtioBlk } from '../emulator/devices/virtio-blk';
-import { DriveError, openDrives, type DriveSpec, type FileDisk } from './drive';
+import { DriveError, openDrives, type DriveSpec, type FileDisk } from '../emulator/devices/file-disk';
 import { asmCommand, AsmUsageError } from './asm';
 import { listElf } from './disasm';
 

@@ -37,7 +37,37 @@ export interface TrapEvent {
 export interface HartEvents {
   trap: TrapEvent;
   privilegeChange: { from: Priv; to: Priv };
+  /** An mret or sret retired (a debugger's step-out from a trap handler ends there). */
+  trapReturn: { from: Priv; to: Priv; pc: number };
 }
+
+/** A trap about to be taken: what the debugger sees before the hart changes any state for it. */
+export interface PendingTrap {
+  cause: number;
+  interrupt: boolean;
+  epc: bigint;
+  tval: bigint;
+  fromPriv: Priv;
+  toPriv: Priv;
+  handler: bigint;
+}
+
+/** A data watchpoint: accesses overlapping [address, address + length) of the given kinds stop the machine. */
+export interface Watchpoint {
+  /** Virtual address, as the running code would use it (a number, like pc). */
+  address: number;
+  length: number;
+  read: boolean;
+  write: boolean;
+}
+
+/** Why a hart asked the machine to stop, for the debugger. */
+export type DebugStop =
+  | { kind: 'breakpoint'; pc: number }
+  | { kind: 'trap'; trap: PendingTrap }
+  | { kind: 'privilege'; from: Priv; to: Priv }
+  | { kind: 'trapReturn'; from: Priv; to: Priv }
+  | { kind: 'watch'; watchpoint: Watchpoint; address: number; bytes: number; write: boolean };
 
 export class HartStats {
   /** Index = exception cause; interrupts are counted at 32 + cause. */
@@ -81,6 +111,17 @@ export class Hart implements Clock {
   sliceTraps = 0;
   /** Set by an instruction after which interrupts must be re-checked or the machine stop (a CSR write, mret, MMIO). */
   endSlice = false;
+  /**
+   * Set when a debugger hook asked to stop (breakpoint, held trap, watchpoint, privilege change); the engines return at
+   * their next check and the machine's run ends. The debugger clears it before resuming.
+   */
+  debugStop: DebugStop | undefined = undefined;
+  /** 1 while the trap just requested was held by the debugger instead of taken (it must not count as a trap). */
+  trapHeld = 0;
+  /** Debugger: called before each trap; returns true to hold it (the hart stays at the trapping instruction). */
+  holdTrap: ((t: PendingTrap) => boolean) | undefined = undefined;
+  /** Data watchpoints; while any are set every data access takes the slow path, where they are checked. */
+  private watchpoints: Watchpoint[] = [];
   waitForInterrupt = false;
   /** A slow path's 64-bit result (loaded value, old CSR value, AMO result), for the generated code to write to rd. */
   vlo = 0;
@@ -171,9 +212,10 @@ export class Hart implements Clock {
    */
   trapAt(cause: number, interrupt: boolean, epcLo: number, epcHi: number, tvalLo: number, tvalHi: number): number {
     const c = this.csr, from = this.priv;
-    const deleg = c.lo[interrupt ? CSR.mideleg : CSR.medeleg];
-    const toS = from !== Priv.M && ((deleg >>> cause) & 1) === 1;
-    const [epc, cau, tval, tvec] = toS ? [CSR.sepc, CSR.scause, CSR.stval, CSR.stvec] : [CSR.mepc, CSR.mcause, CSR.mtval, CSR.mtvec];
+    const toS = this.delegated(cause, interrupt);
+    if (this.holdTrap !== undefined && isSmall(epcHi) && this.hold(cause, interrupt, epcLo, epcHi, tvalLo, tvalHi)) return toNumber(epcLo & ~1, epcHi);
+    this.trapHeld = 0;
+    const [epc, cau, tval] = toS ? [CSR.sepc, CSR.scause, CSR.stval] : [CSR.mepc, CSR.mcause, CSR.mtval];
     c.lo[epc] = epcLo & ~1; c.hi[epc] = epcHi;
     c.lo[cau] = cause; c.hi[cau] = interrupt ? 0x80000000 | 0 : 0;
     c.lo[tval] = tvalLo; c.hi[tval] = tvalHi;
@@ -184,9 +226,7 @@ export class Hart implements Clock {
     } else {
       c.lo[CSR.mstatus] = (s & ~((1 << 3) | (1 << 7) | (3 << 11))) | (((s >>> 3) & 1) << 7) | (from << 11);
     }
-    const vec = c.lo[tvec];
-    const base = toNumber(vec & ~3, c.hi[tvec]);
-    const handler = interrupt && (vec & 3) === 1 ? base + 4 * cause : base;
+    const handler = this.trapHandler(toS, cause, interrupt);
     const to = toS ? Priv.S : Priv.M;
     this.stats.traps[interrupt ? 32 + cause : cause]++;
     this.stats.lastTrap = interrupt ? 32 + cause : cause;
@@ -200,6 +240,38 @@ export class Hart implements Clock {
     return handler;
   }
 
+  /** The trap goes to S-mode: it comes from S or U and medeleg/mideleg delegates its cause. */
+  private delegated(cause: number, interrupt: boolean): boolean {
+    const deleg = this.csr.lo[interrupt ? CSR.mideleg : CSR.medeleg];
+    return this.priv !== Priv.M && ((deleg >>> cause) & 1) === 1;
+  }
+
+  /** The handler's address from xtvec: BASE, or BASE + 4 × cause for interrupts in Vectored mode. */
+  private trapHandler(toS: boolean, cause: number, interrupt: boolean): number {
+    const c = this.csr, tvec = toS ? CSR.stvec : CSR.mtvec, vec = c.lo[tvec];
+    const base = toNumber(vec & ~3, c.hi[tvec]);
+    return interrupt && (vec & 3) === 1 ? base + 4 * cause : base;
+  }
+
+  /** Asks the debugger whether to hold this trap; when it does, nothing changes and the machine stops at the trapping instruction. */
+  private hold(cause: number, interrupt: boolean, epcLo: number, epcHi: number, tvalLo: number, tvalHi: number): boolean {
+    const toS = this.delegated(cause, interrupt);
+    const trap: PendingTrap = {
+      cause, interrupt, epc: big(epcLo & ~1, epcHi), tval: big(tvalLo, tvalHi), fromPriv: this.priv, toPriv: toS ? Priv.S : Priv.M,
+      handler: BigInt.asUintN(64, BigInt(this.trapHandler(toS, cause, interrupt))),
+    };
+    if (!this.holdTrap!(trap)) return false;
+    this.trapHeld = 1;
+    this.requestStop({ kind: 'trap', trap });
+    return true;
+  }
+
+  /** A debugger hook stops the machine: the engines return at their next check (after traps, at slice ends). */
+  requestStop(why: DebugStop): void {
+    this.debugStop ??= why;
+    this.endSlice = true;
+  }
+
   /** mret: back to MPP with MIE restored from MPIE; returns the new pc. */
   mret(): number {
     const c = this.csr, s = c.lo[CSR.mstatus];
@@ -209,7 +281,9 @@ export class Hart implements Clock {
     if (mpp !== Priv.M) ns &= ~(1 << 17);
     c.lo[CSR.mstatus] = ns;
     this.setPriv(mpp as Priv);
-    return toNumber(c.lo[CSR.mepc], c.hi[CSR.mepc]);
+    const pc = toNumber(c.lo[CSR.mepc], c.hi[CSR.mepc]);
+    if (this.events.has('trapReturn')) this.events.emit('trapReturn', { from: Priv.M, to: mpp as Priv, pc });
+    return pc;
   }
 
   /** sret is illegal in U-mode, and in S-mode when mstatus.TSR is set. */
@@ -222,8 +296,11 @@ export class Hart implements Clock {
     const c = this.csr, s = c.lo[CSR.mstatus];
     const spp = (s >>> 8) & 1, spie = (s >>> 5) & 1;
     c.lo[CSR.mstatus] = (s & ~((1 << 1) | (1 << 8) | (1 << 17))) | (spie << 1) | (1 << 5);
+    const from = this.priv;
     this.setPriv(spp as Priv);
-    return toNumber(c.lo[CSR.sepc], c.hi[CSR.sepc]);
+    const pc = toNumber(c.lo[CSR.sepc], c.hi[CSR.sepc]);
+    if (this.events.has('trapReturn')) this.events.emit('trapReturn', { from, to: spp as Priv, pc });
+    return pc;
   }
 
   /** sfence.vma is illegal in U-mode, and in S-mode when mstatus.TVM is set. */
@@ -245,7 +322,8 @@ export class Hart implements Clock {
     // addresses memory directly; everything else goes through the TLBs, filled by translate().
     const pmpOn = this.csr.pmp.anyActive();
     this.fetchBare = this.priv === Priv.M && !pmpOn;
-    this.dataBare = dataPriv === Priv.M && !pmpOn;
+    // Watchpoints are checked on the slow path: with any set, no data access may bypass it.
+    this.dataBare = dataPriv === Priv.M && !pmpOn && this.watchpoints.length === 0;
     this.paging = mode !== 0;
     const asid = (c.hi[CSR.satp] >>> 12) & 0xffff, d = this.dataContext, f = this.fetchContext;
     d.mode = f.mode = mode; d.asid = f.asid = asid;
@@ -308,7 +386,8 @@ export class Hart implements Clock {
     const pmp = this.csr.pmp;
     if (!pmp.allows(pa, len, access, ctx.priv)) { this.fault(ACCESS_FAULT[access], lo, hi); return -1; }
     const page = pa - (lo & 4095);
-    if (page >= this.ram.base && page + 4096 <= this.ram.base + this.ram.size && pmp.allows(page, 4096, access, ctx.priv)) {
+    if (page >= this.ram.base && page + 4096 <= this.ram.base + this.ram.size && pmp.allows(page, 4096, access, ctx.priv) &&
+      (access === Access.Fetch || !this.watchesPage(lo, hi))) {
       this.tlb.fill(access, lo, hi, page - this.ram.base, level);
     }
     return pa;
@@ -447,6 +526,30 @@ export class Hart implements Clock {
     return 0;
   }
 
+  // ---- data watchpoints ----
+
+  /** Sets the data watchpoints (replacing any). Cached translations go, so that every access to a watched page is checked. */
+  setWatchpoints(list: Watchpoint[]): void {
+    this.watchpoints = list.map((w) => ({ ...w }));
+    this.tlb.flush();
+    this.contextChanged();
+  }
+
+  /** Some watchpoint overlaps the 4 KiB virtual page of (lo, hi). */
+  private watchesPage(lo: number, hi: number): boolean {
+    if (this.watchpoints.length === 0) return false;
+    const page = toNumber(lo & ~4095, hi);
+    return this.watchpoints.some((w) => w.address < page + 4096 && page < w.address + w.length);
+  }
+
+  /** A completed access of `bytes` at virtual (lo, hi) hit a watchpoint of its kind: the machine stops after this instruction. */
+  private watch(lo: number, hi: number, bytes: number, write: boolean): void {
+    if (this.watchpoints.length === 0) return;
+    const a = toNumber(lo, hi);
+    const w = this.watchpoints.find((x) => (write ? x.write : x.read) && x.address < a + bytes && a < x.address + x.length);
+    if (w) this.requestStop({ kind: 'watch', watchpoint: w, address: a, bytes, write });
+  }
+
   // ---- memory slow paths ----
 
   private fault(cause: number, lo: number, hi: number): false {
@@ -506,6 +609,7 @@ export class Hart implements Clock {
     if (bytes < 8) vhi = signed ? vlo >> 31 : 0;
     this.vlo = vlo;
     this.vhi = vhi;
+    this.watch(lo, hi, bytes, false);
     return true;
   }
 
@@ -568,6 +672,7 @@ export class Hart implements Clock {
     if (pa < 0) return 1;
     if (offsets) {
       offsets.forEach((off, i) => this.ram.write8(off, i < 4 ? vlo >>> (8 * i) : vhi >>> (8 * (i - 4))));
+      this.watch(lo, hi, bytes, true);
       // Watchers see each physically contiguous part whole (HTIF acts on a complete tohost write).
       let stop = false;
       for (let i = 0, start = 0; i < offsets.length; i++) {
@@ -578,12 +683,13 @@ export class Hart implements Clock {
         }
         start = i + 1;
       }
-      return stop ? 2 : 0;
+      return stop || this.debugStop !== undefined ? 2 : 0;
     }
     const dev = (pa & (bytes - 1)) === 0 ? this.bus.find(pa, bytes) : undefined;
     if (!dev) { this.fault(Cause.storeAccess, lo, hi); return 1; }
     const off = pa - dev.base;
     if (bytes === 8) { dev.device.write(off, 4, vlo); dev.device.write(off + 4, 4, vhi); } else dev.device.write(off, bytes, vlo);
+    this.watch(lo, hi, bytes, true);
     return 2; // a device write may raise an interrupt or stop the machine: end the slice
   }
 
@@ -670,13 +776,15 @@ export class Hart implements Clock {
       case AmoOp.maxu: store = unsigned(old, bytes) > unsigned(src, bytes) ? old : src; break;
     }
     let end = false;
+    this.watch(lo, hi, bytes, false);
     if (store !== undefined) {
+      this.watch(lo, hi, bytes, true);
       this.writeRam(off, bytes, store);
       end = this.ram.pageFlags[off >>> PAGE_SHIFT] !== 0 && this.storeNotify(off, bytes);
     }
     this.vlo = Number(BigInt.asIntN(32, result));
     this.vhi = Number(BigInt.asIntN(32, result >> 32n));
-    return end ? 2 : 0;
+    return end || this.debugStop !== undefined ? 2 : 0;
   }
 
   /** Signed value of `bytes` bytes of RAM at off. */

@@ -5,6 +5,7 @@ import { opcodes, type Opcode } from './isa/decode';
 import { expandSemantics, PRELUDE, type Context } from './codegen';
 import { Ram } from './memory/ram';
 import { SLOT_WORDS, type Hart } from './hart';
+import { BREAKPOINT_FILTER_SIZE, type BreakpointSet } from './breakpoints';
 
 /**
  * Runs until `budget` instructions have retired or trapped; returns how many retired (hart.sliceTraps holds
@@ -26,7 +27,9 @@ function jumpTo(target: string): string {
  * translation: the page is looked up again, and bareness and the TLB's tag and salt are re-read.
  */
 function takeTrap(cause: string, lo: string, hi: string, pc: string): string {
-  return `pageBase = m.exception(${cause}, ${lo}, ${hi}, ${pc}) - 8192; o = 8192; bare = m.dataBare; DT = m.tlb.dataTag; DS = m.tlb.dataSalt; t++;`;
+  return `pageBase = m.exception(${cause}, ${lo}, ${hi}, ${pc}) - 8192; o = 8192; bare = m.dataBare; DT = m.tlb.dataTag; DS = m.tlb.dataSalt; ` +
+    // A trap the debugger held did not happen; one it stops after (privilege change) did.
+    `t += 1 - m.trapHeld; if (m.debugStop !== undefined) break outer;`;
 }
 
 const interpreterContext: Context = {
@@ -96,12 +99,21 @@ function fieldDecls(code: string, fromSlot: boolean): string {
   return fields.length ? `const ${fields.join(', ')};` : '';
 }
 
-function source(): string {
+/**
+ * The debugging variant checks, before each instruction, for a breakpoint at pc and for a stop a hook requested
+ * (a watchpoint hit by the previous load). The plain variant has no such check, so breakpoints cost nothing
+ * when none are set.
+ */
+const BREAKPOINT_CHECK = `if (BPF[((pageBase + o) >>> 1) & ${BREAKPOINT_FILTER_SIZE - 1}] !== 0 && BP.has(pageBase + o)) { m.requestStop({ kind: 'breakpoint', pc: pageBase + o }); break outer; }
+      if (m.debugStop !== undefined) break outer;`;
+
+function source(debugging: boolean): string {
   const cases = opcodes.slice(1).filter((op) => !outOfLine(op)).map((op) => `case ${op.id}: { // ${op.name}\n${caseBody(op)}\nbreak; }`).join('\n');
   return `${PRELUDE}
   const NO_PAGE = new Int32Array(${SLOT_WORDS});
   // The pc is pageBase (a number: any 64-bit address) + o (an int32 offset into the current page), so the
   // common case of straight-line code and in-page branches is integer arithmetic only.
+  const BP = breakpoints, BPF = breakpoints ? breakpoints.filter : undefined;
   return function run(budget, toBlockEnd) {
     let n = 0, t = 0, P = NO_PAGE, pageBase = m.pc - 8192, pageOff = 0, o = 8192, bare = m.dataBare, DT = m.tlb.dataTag, DS = m.tlb.dataSalt;
     const base = m.retired;
@@ -117,6 +129,7 @@ function source(): string {
         // & not %: an upper-half pc (Linux's 0xffff...) is a negative number, and % would give a negative offset.
         P = page; o = pc & 4095; pageBase = pc - o; pageOff = pa - o - ram.base;
       }
+      ${debugging ? BREAKPOINT_CHECK : ''}
       const si = o << 1; // (o / 2) * SLOT_WORDS
       const w = P[si];
       switch (w & 1023) {
@@ -138,23 +151,28 @@ function source(): string {
     m.sliceTraps = t;
     return n;
   };
-  //# sourceURL=ringside-interpreter.js`;
+  //# sourceURL=ringside-interpreter${debugging ? '-debug' : ''}.js`;
 }
 
-type Factory<F> = (m: Hart, A: unknown, Z8in: Uint8Array, side?: unknown) => F;
-let factory: Factory<RunFunction> | undefined;
-let sideFactory: Factory<(w: number, imm: number, raw: number, pc: number) => number> | undefined;
+type Factory<F> = (m: Hart, A: unknown, Z8in: Uint8Array, side: unknown, breakpoints: BreakpointSet | undefined) => F;
+const factories: { plain?: Factory<RunFunction>; debugging?: Factory<RunFunction> } = {};
+let sideFactory: ((m: Hart, A: unknown, Z8in: Uint8Array) => (w: number, imm: number, raw: number, pc: number) => number) | undefined;
 
-/** Compiles (once per process) and binds the interpreter to a hart. */
-export function compileInterpreter(hart: Hart): RunFunction {
-  factory ??= new Function('m', 'A', 'Z8in', 'side', source()) as unknown as typeof factory;
+/**
+ * Compiles (once per process) and binds the interpreter to a hart. With breakpoints, the debugging variant: it stops
+ * before any instruction at a breakpoint (a debugger resumes from one by stepping it first) and after any
+ * instruction that made a debugger hook request a stop.
+ */
+export function compileInterpreter(hart: Hart, breakpoints?: BreakpointSet): RunFunction {
+  const debugging = breakpoints !== undefined;
+  const factory = (factories[debugging ? 'debugging' : 'plain'] ??= new Function('m', 'A', 'Z8in', 'side', 'breakpoints', source(debugging)) as unknown as Factory<RunFunction>);
   sideFactory ??= new Function('m', 'A', 'Z8in', sideSource()) as unknown as typeof sideFactory;
   // A plain object, not the module namespace: its getters would keep V8 from inlining the helpers (measured: 65 → 102 MIPS on CRC).
   const helpers = { ...A };
-  return factory!(hart, helpers, Ram.zero8, sideFactory!(hart, helpers, Ram.zero8));
+  return factory(hart, helpers, Ram.zero8, sideFactory!(hart, helpers, Ram.zero8), breakpoints);
 }
 
 /** The generated source, for inspection and tests. */
-export function interpreterSource(): string {
-  return source();
+export function interpreterSource(debugging = false): string {
+  return source(debugging);
 }

@@ -2,7 +2,8 @@
 // Its API and events are plain TypeScript types; the CLI, the debug adapter and the hypervisor all drive it.
 import { Bus } from './memory/bus';
 import { Ram, PAGE_SHIFT } from './memory/ram';
-import { Hart, Priv } from './hart';
+import { Hart, Priv, type DebugStop, type Watchpoint } from './hart';
+import { BreakpointSet } from './breakpoints';
 import { compileInterpreter, type RunFunction } from './interpreter';
 import { Translator } from './translator';
 import { Uart16550 } from './devices/uart16550';
@@ -71,6 +72,8 @@ interface HartEngine {
   execute: RunFunction;
   /** The interpreter alone, for single steps. */
   interpret: RunFunction;
+  /** The interpreter that stops at breakpoints and debugger hooks (compiled when a debugger first needs it). */
+  debugInterpret: RunFunction | undefined;
   translator: Translator | undefined;
   /** In wfi: the hart sleeps until an interrupt is pending and enabled in mie. */
   asleep: boolean;
@@ -82,7 +85,9 @@ export type StopReason =
   /** wfi with interrupts that can never arrive: the guest would sleep forever. */
   | { kind: 'idle' }
   /** Every instruction of a whole slice trapped: the trap handler itself faults (mtvec unset or not memory). */
-  | { kind: 'stuck'; cause: number; hart: number };
+  | { kind: 'stuck'; cause: number; hart: number }
+  /** A debugger hook stopped this hart (hart.debugStop says why); the other harts stopped at their turn's end. */
+  | { kind: 'debug'; hart: number; why: DebugStop };
 
 export interface MachineEvents {
   /** Console bytes from the UART or HTIF. */
@@ -115,6 +120,8 @@ export class Machine {
   private current: Hart;
   private readonly quantum: number;
   private htif: Htif | undefined;
+  private readonly breakpoints = new BreakpointSet();
+  private watching = false;
 
   constructor(options: MachineOptions = {}) {
     const memory = options.memory ?? DEFAULT_MEMORY;
@@ -151,7 +158,7 @@ export class Machine {
       if (count > 1) hart.codeWritten = (off, bytes) => this.harts.reduce((hit, h) => h.dropCode(off, bytes) || hit, false);
       const interpret = compileInterpreter(hart);
       const translator = options.engine === 'interpreter' ? undefined : new Translator(hart, interpret, options.translateAfter);
-      return { hart, interpret, translator, execute: translator?.run ?? interpret, asleep: false };
+      return { hart, interpret, debugInterpret: undefined, translator, execute: translator?.run ?? interpret, asleep: false };
     });
   }
 
@@ -304,6 +311,8 @@ export class Machine {
         steps += r.steps;
         if (r.stuck) return { kind: 'stuck', cause: e.hart.csr.lo[CSR.mcause], hart: e.hart.hartId };
         if (this.exitCode !== undefined) break;
+        const why = e.hart.debugStop;
+        if (why !== undefined) return { kind: 'debug', hart: e.hart.hartId, why };
       }
     }
     return { kind: 'exit', code: this.exitCode };
@@ -320,6 +329,7 @@ export class Machine {
     while (h.cycles < end && this.exitCode === undefined) {
       if (e.asleep && !this.wake(e)) { h.idleCycles += end - h.cycles; break; }
       this.deliverInterrupts(h);
+      if (h.debugStop !== undefined) break; // an interrupt the debugger holds, or stops after
       const n = e.execute(Math.min(end - h.cycles, this.cyclesUntilTimerOf(h)));
       const traps = h.sliceTraps;
       h.idleCycles += traps; // a trap takes a cycle without retiring
@@ -328,16 +338,18 @@ export class Machine {
       trapRun = n === 0 ? trapRun + traps : 0;
       if (trapRun >= SLICE) return { steps, stuck: true };
       if (h.waitForInterrupt) { h.waitForInterrupt = false; e.asleep = true; }
+      if (h.debugStop !== undefined) break;
     }
     return { steps, stuck: false };
   }
 
   /**
-   * Executes exactly one instruction on hart 0 (or takes one trap, or an interrupt that is due). A sleeping hart
-   * first sleeps until its next timer; 'idle' when nothing could ever wake it. Only hart 0 moves.
+   * Executes exactly one instruction on one hart (or takes one trap, or an interrupt that is due). A sleeping hart
+   * first sleeps until its next timer; 'idle' when nothing could ever wake it. Only that hart moves. Breakpoints
+   * do not apply; a trap the debugger holds, or a hook's stop, ends the step with 'debug'.
    */
-  step(): StopReason | undefined {
-    const e = this.engines[0], h = e.hart;
+  step(hartIndex = 0): StopReason | undefined {
+    const e = this.engines[hartIndex], h = e.hart;
     this.current = h;
     while (e.asleep && !this.wake(e)) {
       const until = this.cyclesUntilTimer();
@@ -345,11 +357,48 @@ export class Machine {
       h.idleCycles += until;
     }
     this.deliverInterrupts(h);
-    e.interpret(1);
-    this.trapped += h.sliceTraps;
-    h.idleCycles += h.sliceTraps;
-    if (h.waitForInterrupt) { h.waitForInterrupt = false; e.asleep = true; }
-    return this.exitCode === undefined ? undefined : { kind: 'exit', code: this.exitCode };
+    if (h.debugStop === undefined) {
+      e.interpret(1);
+      this.trapped += h.sliceTraps;
+      h.idleCycles += h.sliceTraps;
+      if (h.waitForInterrupt) { h.waitForInterrupt = false; e.asleep = true; }
+    }
+    if (this.exitCode !== undefined) return { kind: 'exit', code: this.exitCode };
+    return h.debugStop === undefined ? undefined : { kind: 'debug', hart: hartIndex, why: h.debugStop };
+  }
+
+  /** The hart is in wfi, waiting for an interrupt. */
+  asleep(hartIndex: number): boolean {
+    return this.engines[hartIndex].asleep;
+  }
+
+  /** Instruction breakpoints (virtual pcs, as harts hold them) for every hart, replacing any. */
+  setBreakpoints(pcs: Iterable<number>): void {
+    this.breakpoints.set(pcs);
+    this.selectEngines();
+  }
+
+  /**
+   * Data watchpoints on every hart, replacing any. While some are set, data accesses take the slow path and
+   * translated blocks are not used, so that the machine stops right after the access.
+   */
+  setWatchpoints(list: Watchpoint[]): void {
+    for (const e of this.engines) e.hart.setWatchpoints(list);
+    this.watching = list.length > 0;
+    this.selectEngines();
+  }
+
+  /** With no breakpoints and no watchpoints, the engines without any debugging checks. */
+  private selectEngines(): void {
+    const debugging = this.breakpoints.size > 0 || this.watching;
+    for (const e of this.engines) {
+      if (debugging) e.debugInterpret ??= compileInterpreter(e.hart, this.breakpoints);
+      const interpret = debugging ? e.debugInterpret! : e.interpret;
+      if (!e.translator) { e.execute = interpret; continue; }
+      e.translator.interpret = interpret;
+      e.translator.breakpoints = this.breakpoints.size > 0 ? this.breakpoints : undefined;
+      e.translator.interpretOnly = this.watching;
+    }
   }
 
   /** A sleeping hart wakes when an interrupt is pending and enabled in mie, whether or not it will be taken. */

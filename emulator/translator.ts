@@ -7,6 +7,7 @@ import { Ram } from './memory/ram';
 import { expandSemantics, PRELUDE, type Context } from './codegen';
 import type { Hart } from './hart';
 import type { RunFunction } from './interpreter';
+import type { BreakpointSet } from './breakpoints';
 
 /**
  * A translated block: runs from its first instruction and returns how many instructions retired. A block
@@ -16,6 +17,10 @@ interface Block {
   run: (pc: number, left: number) => number;
   /** Instructions in the block (one iteration); it only runs when the budget has room for all of them. */
   count: number;
+  /** Whether a breakpoint lies in the block when entered at bpPc under the breakpoints' bpEpoch (a cache). */
+  bpEpoch: number;
+  bpPc: number;
+  bpInside: boolean;
   /** RAM offsets [start, end) of its instructions, to drop it when they are overwritten. */
   start: number;
   end: number;
@@ -51,9 +56,16 @@ export class Translator {
   private readonly helpers = { ...A };
   /** Blocks compiled so far (for statistics and benchmarks). */
   compiled = 0;
+  /**
+   * Set while a debugger has breakpoints: blocks that contain one are left to the interpreter, which must then be
+   * the debugging variant that stops at them.
+   */
+  breakpoints: BreakpointSet | undefined = undefined;
+  /** Set while data watchpoints exist: the interpreter runs everything (it stops right after the access). */
+  interpretOnly = false;
 
   /** @param hot compile a block on its hot-th entry (1: everything, which tests use to exercise translations). */
-  constructor(private readonly hart: Hart, private readonly interpret: RunFunction, private readonly hot = DEFAULT_HOT) {
+  constructor(private readonly hart: Hart, public interpret: RunFunction, private readonly hot = DEFAULT_HOT) {
     this.invalidations = new Uint16Array(hart.ram.pageFlags.length);
     hart.onCodeChange = (off, bytes) => this.drop(off, bytes);
   }
@@ -66,7 +78,7 @@ export class Translator {
     let block = this.lookup(h.pc);
     while (retired + traps < budget) {
       const left = budget - retired - traps;
-      if (block !== undefined && block.count <= left) {
+      if (block !== undefined && block.count <= left && (this.breakpoints === undefined || !this.breakpointInside(block, h.pc)) && !this.interpretOnly) {
         h.sliceTraps = 0;
         // Absolute, not +=: a CSR instruction inside the block sets hart.retired to its exact count while it runs.
         const before = h.retired;
@@ -98,6 +110,17 @@ export class Translator {
     h.sliceTraps = traps;
     return retired;
   };
+
+  /** A breakpoint lies in the block entered at pc; cached per block, so a loop pays two comparisons per entry. */
+  private breakpointInside(block: Block, pc: number): boolean {
+    const bp = this.breakpoints!;
+    if (block.bpEpoch !== bp.epoch || block.bpPc !== pc) {
+      block.bpEpoch = bp.epoch;
+      block.bpPc = pc;
+      block.bpInside = bp.anyIn(pc, pc + (block.end - block.start));
+    }
+    return block.bpInside;
+  }
 
   /** The block starting at pc, compiling it once it is hot; undefined while cold, outside RAM or unmapped. */
   private lookup(pc: number): Block | undefined {
@@ -160,7 +183,8 @@ export class Translator {
       // A branch or jump back to the block's first instruction: the block becomes a loop inside one function.
       const selfLoop = /^(B|CB|J|CJ)$/.test(op.encoding.format) && op.semantics.jumps === true && delta + d.imm === 0;
       const ctx: Context = {
-        trap: (c, lo, hi) => `{ ${at} m.pc = m.exception(${c}, ${lo}, ${hi}, pc + ${delta}); m.sliceTraps++; return n + ${k}; }`,
+        // A trap the debugger held (trapHeld) did not happen; the hold also ends the slice.
+        trap: (c, lo, hi) => `{ ${at} m.pc = m.exception(${c}, ${lo}, ${hi}, pc + ${delta}); m.sliceTraps += 1 - m.trapHeld; return n + ${k}; }`,
         jump: (a) => `m.pc = ${a};`,
         jumpRel: (dd) => selfLoop
           ? `{ const _d = ${dd}; if (_d !== ${-delta}) { ${at} m.pc = pc + ${delta} + _d; return n + ${k + 1}; } }`
@@ -198,7 +222,7 @@ export class Translator {
     // Flag the page as code, so that stores into it reach drop().
     this.hart.fetchPage(ram.base + start);
     const block: Block = {
-      run: factory(this.hart, this.helpers, Ram.zero8), count, start, end: start + delta, live: true, linkEpoch: this.hart.translationEpoch,
+      run: factory(this.hart, this.helpers, Ram.zero8), count, bpEpoch: -1, bpPc: NaN, bpInside: false, start, end: start + delta, live: true, linkEpoch: this.hart.translationEpoch,
       nextPc0: NaN, next0: undefined, nextPc1: NaN, next1: undefined,
     };
     (this.blocks[page] ??= new Array<Block | undefined>(2048).fill(undefined))[slot] = block;

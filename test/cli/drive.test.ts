@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DriveError, FileDisk, openDrives } from '../../cli/drive';
+import { DriveError, FileDisk, openDrives } from '../../emulator/devices/file-disk';
 import { Machine } from '../../emulator/machine';
 import { VirtioBlk } from '../../emulator/devices/virtio-blk';
 import { tempDir } from '../support/toolchain';

@@ -41,7 +41,7 @@ export function runInRingside(elf: string, maxInstructions = 50_000_000, options
   const stdout = Buffer.from(out).toString('latin1');
   const instructions = m.instructions;
   if (stop.kind === 'exit') return { stdout, stderr: '', exitCode: stop.code, instructions };
-  return { stdout, stderr: `stopped: ${stop.kind}`, exitCode: { limit: 124, idle: 125, stuck: 126 }[stop.kind], instructions };
+  return { stdout, stderr: `stopped: ${stop.kind}`, exitCode: { limit: 124, idle: 125, stuck: 126, debug: 127 }[stop.kind], instructions };
 }
 
 /** The first line where two outputs differ, for a readable assertion message. */

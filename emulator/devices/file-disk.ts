@@ -1,7 +1,7 @@
 // Disk images for `--drive FILE` / `--drive-readonly FILE`: a raw image file behind a copy-on-write overlay.
 // Guest writes stay in memory and reach the file only on a guest FLUSH or when the machine stops (writeBack).
 import * as fs from 'node:fs';
-import { SECTOR, type BlockBackend } from '../emulator/devices/virtio-blk';
+import { SECTOR, type BlockBackend } from './virtio-blk';
 
 /** A drive that cannot be attached or written back: reported as one `ringside: error:` line. */
 export class DriveError extends Error {}
