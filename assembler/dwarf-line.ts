@@ -40,6 +40,8 @@ export interface DecodedLineTable<Row extends LineRow = LineRow> {
 /** A row as a debugger needs it: is_stmt says whether a breakpoint for its line belongs here. */
 export interface StatementLineRow extends LineRow {
   isStmt: boolean;
+  /** Index of the row's sequence in `sequences`: a row's extent ends at the next row of the same sequence. */
+  sequence: number;
 }
 
 export interface ReadLineOptions {
@@ -380,7 +382,7 @@ function fileName(h: UnitHeader, m: Registers): string {
 function runProgram(r: DwarfCursor, h: UnitHeader, end: number, out: DecodedLineTable<StatementLineRow>): void {
   let m = initial(h);
   const emit = () => {
-    out.rows.push({ address: m.address, file: fileName(h, m), line: m.line, isStmt: m.isStmt });
+    out.rows.push({ address: m.address, file: fileName(h, m), line: m.line, isStmt: m.isStmt, sequence: out.sequences.length });
     m.start ??= m.address;
   };
   while (r.pos < end) {
