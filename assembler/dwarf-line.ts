@@ -2,6 +2,7 @@
 // reads such sections back (ours, and GNU as's versions 2–5) so the debugger can map pc ↔ source line.
 import * as posix from 'node:path/posix';
 import type { LineRow } from './api';
+import { DwarfCursor, DwarfError, cStringAt, initialLength } from '../emulator/loader/dwarf-cursor';
 
 /** Addresses start..end (end exclusive: just past the last byte), e.g. one output section's extent. */
 export interface LineRange {
@@ -29,14 +30,29 @@ export interface DebugStrings {
   debugStr?: Uint8Array;
 }
 
-export interface DecodedLineTable {
+export interface DecodedLineTable<Row extends LineRow = LineRow> {
   /** Every row the line programs emit except end_sequence rows, in program order. */
-  rows: LineRow[];
+  rows: Row[];
   /** Each sequence's address range; a pc outside every sequence has no line. */
   sequences: LineRange[];
 }
 
-export class DwarfError extends Error {}
+/** A row as a debugger needs it: is_stmt says whether a breakpoint for its line belongs here. */
+export interface StatementLineRow extends LineRow {
+  isStmt: boolean;
+  /** Index of the row's sequence in `sequences`: a row's extent ends at the next row of the same sequence. */
+  sequence: number;
+}
+
+export interface ReadLineOptions {
+  /**
+   * The compilation directory (DW_AT_comp_dir) of the unit whose line program starts at this `.debug_line`
+   * offset. DWARF 2–4 tables leave it out of the table itself, so without it their relative names stay relative.
+   */
+  compDirAt?: (unitOffset: number) => string | undefined;
+}
+
+export { DwarfError };
 
 // GNU as uses the same line_base/line_range/opcode_base: special opcodes cover line steps -5..+8 and address
 // steps up to 17 bytes, which fits 2- and 4-byte RISC-V instructions one or a few at a time.
@@ -237,80 +253,37 @@ export function writeDebugLine(rows: readonly LineRow[], ranges: readonly LineRa
 // ---------------------------------------------------------------------------------------------------------
 // Reading
 
-/** A cursor over a section. */
-interface Reader {
-  dv: DataView;
-  bytes: Uint8Array;
-  pos: number;
-}
-
-function need(r: Reader, n: number): void {
-  if (r.pos + n > r.bytes.length) throw new DwarfError(`.debug_line is truncated: ${n} bytes needed at offset ${r.pos} of ${r.bytes.length}`);
-}
-
-const r8 = (r: Reader) => { need(r, 1); return r.bytes[r.pos++]; };
-const r16 = (r: Reader) => { need(r, 2); r.pos += 2; return r.dv.getUint16(r.pos - 2, true); };
-const r32 = (r: Reader) => { need(r, 4); r.pos += 4; return r.dv.getUint32(r.pos - 4, true); };
-const r64 = (r: Reader) => { need(r, 8); r.pos += 8; return r.dv.getBigUint64(r.pos - 8, true); };
-
-/** An LEB128 number's bits, how many there are, and whether the last byte's sign bit (0x40) was set. */
-function rLeb(r: Reader): { v: bigint; shift: bigint; negative: boolean } {
-  let v = 0n, shift = 0n, byte: number;
-  do {
-    byte = r8(r);
-    v |= BigInt(byte & 0x7f) << shift;
-    shift += 7n;
-  } while (byte & 0x80);
-  return { v, shift, negative: (byte & 0x40) !== 0 };
-}
-
-const rUleb = (r: Reader): bigint => rLeb(r).v;
-const rSleb = (r: Reader): bigint => { const { v, shift, negative } = rLeb(r); return negative ? v - (1n << shift) : v; };
-
-function cString(bytes: Uint8Array, off: number, what: string): string {
-  if (off >= bytes.length) throw new DwarfError(`${what} offset ${off} is past its end (${bytes.length} bytes)`);
-  const end = bytes.indexOf(0, off);
-  if (end < 0) throw new DwarfError(`${what} string at ${off} has no terminating NUL`);
-  return new TextDecoder().decode(bytes.subarray(off, end));
-}
-
-function rString(r: Reader): string {
-  const s = cString(r.bytes, r.pos, '.debug_line');
-  r.pos += new TextEncoder().encode(s).length + 1;
-  return s;
-}
-
 /** Reads one attribute value of a v5 directory or file entry. */
-function rForm(r: Reader, form: number, offset64: boolean, strings: DebugStrings): string | bigint | undefined {
+function rForm(r: DwarfCursor, form: number, offset64: boolean, strings: DebugStrings): string | bigint | undefined {
   const strp = (section: Uint8Array | undefined, name: string) => {
-    const off = offset64 ? r64(r) : BigInt(r32(r));
+    const off = offset64 ? r.u64() : BigInt(r.u32());
     if (!section) throw new DwarfError(`the line table names files in ${name}, which was not given`);
-    return cString(section, Number(off), name);
+    return cStringAt(section, Number(off), name);
   };
-  const skip = (n: number) => { need(r, n); r.pos += n; return undefined; };
+  const skip = (n: number) => { r.skip(n); return undefined; };
   switch (form) {
-    case DW_FORM_string: return rString(r);
+    case DW_FORM_string: return r.cString();
     case DW_FORM_line_strp: return strp(strings.debugLineStr, '.debug_line_str');
     case DW_FORM_strp: return strp(strings.debugStr, '.debug_str');
-    case DW_FORM_udata: return rUleb(r);
-    case DW_FORM_sdata: return rSleb(r);
-    case DW_FORM_data1: return BigInt(r8(r));
-    case DW_FORM_data2: return BigInt(r16(r));
-    case DW_FORM_data4: return BigInt(r32(r));
-    case DW_FORM_data8: return r64(r);
+    case DW_FORM_udata: return r.uleb();
+    case DW_FORM_sdata: return r.sleb();
+    case DW_FORM_data1: return BigInt(r.u8());
+    case DW_FORM_data2: return BigInt(r.u16());
+    case DW_FORM_data4: return BigInt(r.u32());
+    case DW_FORM_data8: return r.u64();
     case DW_FORM_data16: return skip(16);
-    case DW_FORM_block: return skip(Number(rUleb(r)));
-    case DW_FORM_block1: return skip(r8(r));
+    case DW_FORM_block: return skip(r.ulebNumber());
+    case DW_FORM_block1: return skip(r.u8());
     default: throw new DwarfError(`unsupported DWARF form 0x${form.toString(16)} in a line table header`);
   }
 }
 
 /** A v5 directory or file table: entry formats, then entries. */
-function rEntries(r: Reader, offset64: boolean, strings: DebugStrings): { path: string; dir: number }[] {
-  const formatCount = r8(r);
+function rEntries(r: DwarfCursor, offset64: boolean, strings: DebugStrings): { path: string; dir: number }[] {
+  const formatCount = r.u8();
   const formats: [number, number][] = [];
-  for (let i = 0; i < formatCount; i++) formats.push([Number(rUleb(r)), Number(rUleb(r))]);
-  const count = Number(rUleb(r));
+  for (let i = 0; i < formatCount; i++) formats.push([r.ulebNumber(), r.ulebNumber()]);
+  const count = r.ulebNumber();
   const out: { path: string; dir: number }[] = [];
   for (let i = 0; i < count; i++) {
     const e = { path: '', dir: 0 };
@@ -336,59 +309,68 @@ interface UnitHeader {
   files: Map<number, string>;
   /** v2–4 keep adding files with DW_LNE_define_file. */
   dirs: string[];
+  /** v2–4's implicit directory 0, when the caller knows it. */
+  compDir?: string;
 }
 
 /** Joins a file entry with its directory; v5's directory 0 is the compilation directory, v2–4's is implicit. */
-function resolve(name: string, dir: number, dirs: string[], version: number): string {
+function resolve(name: string, dir: number, h: UnitHeader): string {
   if (posix.isAbsolute(name)) return name;
-  const d = version >= 5 ? dirs[dir] : dir === 0 ? undefined : dirs[dir - 1];
-  if (d === undefined) return name;
-  return posix.isAbsolute(d) || version < 5 ? posix.join(d, name) : posix.join(dirs[0], d, name);
+  const { dirs, version, compDir } = h;
+  if (version >= 5) {
+    const d = dirs[dir];
+    if (d === undefined) return name;
+    return posix.isAbsolute(d) ? posix.join(d, name) : posix.join(dirs[0], d, name);
+  }
+  const d = dir === 0 ? undefined : dirs[dir - 1];
+  const joined = d === undefined ? name : posix.join(d, name);
+  return compDir !== undefined && !posix.isAbsolute(joined) ? posix.join(compDir, joined) : joined;
 }
 
-function rUnitHeader(r: Reader, version: number, offset64: boolean, strings: DebugStrings, end: number): UnitHeader {
+function rUnitHeader(r: DwarfCursor, version: number, offset64: boolean, strings: DebugStrings, end: number, compDir?: string): UnitHeader {
   if (version >= 5) {
-    const addressSize = r8(r);
+    const addressSize = r.u8();
     if (addressSize !== 8 && addressSize !== 4) throw new DwarfError(`line table address size ${addressSize} is not 4 or 8`);
-    r8(r); // segment_selector_size
+    r.u8(); // segment_selector_size
   }
-  const headerLength = offset64 ? Number(r64(r)) : r32(r);
+  const headerLength = offset64 ? Number(r.u64()) : r.u32();
   const programStart = r.pos + headerLength;
   if (programStart > end) throw new DwarfError(`line table header (${headerLength} bytes) runs past its unit`);
-  const minInst = BigInt(r8(r));
-  if (version >= 4 && r8(r) !== 1) throw new DwarfError('VLIW line tables (maximum_operations_per_instruction > 1) are not RISC-V');
+  const minInst = BigInt(r.u8());
+  if (version >= 4 && r.u8() !== 1) throw new DwarfError('VLIW line tables (maximum_operations_per_instruction > 1) are not RISC-V');
   const h: UnitHeader = {
-    version, minInst, defaultIsStmt: r8(r) !== 0, lineBase: (r8(r) << 24) >> 24, lineRange: r8(r), opcodeBase: r8(r),
-    opcodeLengths: [], files: new Map(), dirs: [],
+    version, minInst, defaultIsStmt: r.u8() !== 0, lineBase: r.i8(), lineRange: r.u8(), opcodeBase: r.u8(),
+    opcodeLengths: [], files: new Map(), dirs: [], compDir,
   };
   if (h.lineRange === 0) throw new DwarfError('line table has line_range 0');
-  for (let i = 1; i < h.opcodeBase; i++) h.opcodeLengths[i] = r8(r);
+  for (let i = 1; i < h.opcodeBase; i++) h.opcodeLengths[i] = r.u8();
   if (version >= 5) {
     h.dirs = rEntries(r, offset64, strings).map((d) => d.path);
-    rEntries(r, offset64, strings).forEach((f, i) => h.files.set(i, resolve(f.path, f.dir, h.dirs, version)));
+    rEntries(r, offset64, strings).forEach((f, i) => h.files.set(i, resolve(f.path, f.dir, h)));
   } else {
-    for (let d = rString(r); d !== ''; d = rString(r)) h.dirs.push(d);
-    for (let name = rString(r); name !== ''; name = rString(r)) defineFile(r, h, name);
+    for (let d = r.cString(); d !== ''; d = r.cString()) h.dirs.push(d);
+    for (let name = r.cString(); name !== ''; name = r.cString()) defineFile(r, h, name);
   }
   r.pos = programStart;
   return h;
 }
 
-function defineFile(r: Reader, h: UnitHeader, name: string): void {
-  const dir = Number(rUleb(r));
-  rUleb(r); rUleb(r); // modification time, length
-  h.files.set(h.files.size + 1, resolve(name, dir, h.dirs, h.version));
+function defineFile(r: DwarfCursor, h: UnitHeader, name: string): void {
+  const dir = r.ulebNumber();
+  r.uleb(); r.uleb(); // modification time, length
+  h.files.set(h.files.size + 1, resolve(name, dir, h));
 }
 
 interface Registers {
   address: bigint;
   file: number;
   line: number;
+  isStmt: boolean;
   /** Where the current sequence began (the first row's address). */
   start?: bigint;
 }
 
-const initial = (): Registers => ({ address: 0n, file: 1, line: 1 });
+const initial = (h: UnitHeader): Registers => ({ address: 0n, file: 1, line: 1, isStmt: h.defaultIsStmt });
 
 function fileName(h: UnitHeader, m: Registers): string {
   const f = h.files.get(m.file);
@@ -397,14 +379,14 @@ function fileName(h: UnitHeader, m: Registers): string {
 }
 
 /** Runs one unit's line program from r.pos to end. */
-function runProgram(r: Reader, h: UnitHeader, end: number, out: DecodedLineTable): void {
-  let m = initial();
+function runProgram(r: DwarfCursor, h: UnitHeader, end: number, out: DecodedLineTable<StatementLineRow>): void {
+  let m = initial(h);
   const emit = () => {
-    out.rows.push({ address: m.address, file: fileName(h, m), line: m.line });
+    out.rows.push({ address: m.address, file: fileName(h, m), line: m.line, isStmt: m.isStmt, sequence: out.sequences.length });
     m.start ??= m.address;
   };
   while (r.pos < end) {
-    const op = r8(r);
+    const op = r.u8();
     if (op >= h.opcodeBase) {
       const adj = op - h.opcodeBase;
       m.address += BigInt(Math.floor(adj / h.lineRange)) * h.minInst;
@@ -414,54 +396,59 @@ function runProgram(r: Reader, h: UnitHeader, end: number, out: DecodedLineTable
     }
     switch (op) {
       case 0: {
-        const len = Number(rUleb(r));
+        const len = r.ulebNumber();
         const next = r.pos + len;
         if (len === 0) break;
-        const sub = r8(r);
+        const sub = r.u8();
         if (sub === DW_LNE_end_sequence) {
           out.sequences.push({ start: m.start ?? m.address, end: m.address });
-          m = initial();
+          m = initial(h);
         } else if (sub === DW_LNE_set_address) {
-          m.address = len - 1 === 8 ? r64(r) : BigInt(r32(r));
+          m.address = len - 1 === 8 ? r.u64() : BigInt(r.u32());
         } else if (sub === DW_LNE_define_file && h.version < 5) {
-          defineFile(r, h, rString(r));
+          defineFile(r, h, r.cString());
         }
         r.pos = next;
         break;
       }
       case DW_LNS_copy: emit(); break;
-      case DW_LNS_advance_pc: m.address += rUleb(r) * h.minInst; break;
-      case DW_LNS_advance_line: m.line += Number(rSleb(r)); break;
-      case DW_LNS_set_file: m.file = Number(rUleb(r)); break;
+      case DW_LNS_advance_pc: m.address += r.uleb() * h.minInst; break;
+      case DW_LNS_advance_line: m.line += Number(r.sleb()); break;
+      case DW_LNS_set_file: m.file = r.ulebNumber(); break;
+      case DW_LNS_negate_stmt: m.isStmt = !m.isStmt; break;
       case DW_LNS_const_add_pc: m.address += BigInt(Math.floor((255 - h.opcodeBase) / h.lineRange)) * h.minInst; break;
-      case DW_LNS_fixed_advance_pc: m.address += BigInt(r16(r)); break;
-      case DW_LNS_set_column: case DW_LNS_negate_stmt: case DW_LNS_set_basic_block:
+      case DW_LNS_fixed_advance_pc: m.address += BigInt(r.u16()); break;
+      case DW_LNS_set_column: case DW_LNS_set_basic_block:
       default:
-        // Operands we do not track (column, is_stmt, isa, ...): skip as many ULEBs as the header says.
-        for (let i = 0; i < (h.opcodeLengths[op] ?? 0); i++) rUleb(r);
+        // Operands we do not track (column, isa, ...): skip as many ULEBs as the header says.
+        for (let i = 0; i < (h.opcodeLengths[op] ?? 0); i++) r.uleb();
     }
     m.address &= 0xffff_ffff_ffff_ffffn;
   }
 }
 
 /**
- * Decodes every unit of a `.debug_line` section (DWARF 2–5, 32- or 64-bit format). Version 5 tables that name
- * files through `.debug_line_str` or `.debug_str` need those sections too.
+ * Decodes every unit of a `.debug_line` section (DWARF 2–5, 32- or 64-bit format) with each row's is_stmt flag.
+ * Version 5 tables that name files through `.debug_line_str` or `.debug_str` need those sections too.
  */
-export function readDebugLine(debugLine: Uint8Array, strings: DebugStrings = {}): DecodedLineTable {
-  const r: Reader = { bytes: debugLine, dv: new DataView(debugLine.buffer, debugLine.byteOffset, debugLine.byteLength), pos: 0 };
-  const out: DecodedLineTable = { rows: [], sequences: [] };
-  while (r.pos < debugLine.length) {
-    let length = BigInt(r32(r));
-    const offset64 = length === 0xffff_ffffn;
-    if (offset64) length = r64(r);
-    const end = r.pos + Number(length);
-    if (end > debugLine.length) throw new DwarfError(`line table unit at ${r.pos} claims ${length} bytes; only ${debugLine.length - r.pos} remain`);
-    const version = r16(r);
+export function readDebugLineStatements(debugLine: Uint8Array, strings: DebugStrings = {}, options: ReadLineOptions = {}): DecodedLineTable<StatementLineRow> {
+  const r = new DwarfCursor(debugLine, '.debug_line');
+  const out: DecodedLineTable<StatementLineRow> = { rows: [], sequences: [] };
+  while (!r.atEnd) {
+    const unitOffset = r.pos;
+    const { length, offset64 } = initialLength(r);
+    const end = r.pos + length;
+    const version = r.u16();
     if (version < 2 || version > 5) throw new DwarfError(`unsupported DWARF line table version ${version}`);
-    const h = rUnitHeader(r, version, offset64, strings, end);
+    const h = rUnitHeader(r, version, offset64, strings, end, options.compDirAt?.(unitOffset));
     runProgram(r, h, end, out);
     r.pos = end;
   }
   return out;
+}
+
+/** As readDebugLineStatements, rows without their is_stmt flags: the assembler's own LineRow shape. */
+export function readDebugLine(debugLine: Uint8Array, strings: DebugStrings = {}, options: ReadLineOptions = {}): DecodedLineTable {
+  const { rows, sequences } = readDebugLineStatements(debugLine, strings, options);
+  return { rows: rows.map(({ address, file, line }) => ({ address, file, line })), sequences };
 }
