@@ -67,3 +67,32 @@ export interface TranslateArguments {
   address: string;
   access?: 'load' | 'store' | 'fetch';
 }
+
+/** One PTE the walk read. Addresses and PTEs are 0x… strings, so that JSON keeps all 64 bits. */
+export interface TranslateLevel {
+  level: number;
+  pteAddress: string;
+  pte: string;
+  /** V R W X U G A D, each letter or '-' ("VRW---AD"). */
+  flags: string;
+}
+
+/** The answer to `ringside/translate`: the walk level by level, then the physical address or the fault. */
+export interface TranslateResponseBody {
+  /** The virtual address walked. */
+  address: string;
+  mode: 'Bare' | 'Sv39' | 'Sv48';
+  levels: TranslateLevel[];
+  physical?: string;
+  /** Bytes in the (super)page that maps the address. */
+  pageSize?: number;
+  fault?: {
+    /** The exception cause (12, 13, 15 page faults; 1, 5, 7 access faults) and its name. */
+    cause: number;
+    name: string;
+    /** Which rule failed, e.g. "level 1: PTE not valid (V = 0)". */
+    reason: string;
+  };
+  /** The whole walk as the Debug Console's `translate` prints it. */
+  text: string;
+}

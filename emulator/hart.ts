@@ -9,7 +9,7 @@ import { AmoOp } from './isa/instructions';
 import { SoftFloat } from './isa/softfloat';
 import { Emitter } from './events';
 import { isSmall, toNumber } from './isa/alu64';
-import { Access, ACCESS_FAULT, Mmu, Tlb, type TlbContext, type TranslationContext } from './mmu';
+import { Access, ACCESS_FAULT, Mmu, Tlb, type PageWalk, type TlbContext, type TranslationContext } from './mmu';
 import { PMP_ENTRIES } from './pmp';
 
 export const enum Priv { U = 0, S = 1, M = 3 }
@@ -417,6 +417,31 @@ export class Hart implements Clock {
       pa = w.pa;
     }
     return this.csr.pmp.allows(pa, 1, access, ctx.priv) ? pa : undefined;
+  }
+
+  /**
+   * The page walk an access of len bytes (within one page) at va would make from the current mode, level by
+   * level, ending in the physical address or the exception it would raise (PMP included). Changes nothing:
+   * no A/D bits, no TLB fill, no fault state. Bare when the access is not translated (satp Bare, M-mode).
+   */
+  walk(va: bigint, access: Access, len = 1): PageWalk {
+    const v = BigInt.asIntN(64, va), lo = Number(BigInt.asIntN(32, v)), hi = Number(v >> 32n);
+    const ctx = this.context(access), bare = access === Access.Fetch ? this.fetchBare : this.dataBare;
+    let w: PageWalk;
+    if (this.paging && ctx.priv !== Priv.M && !bare) {
+      w = this.mmu.walk(va, access, ctx);
+      if (w.pa === undefined) return w;
+    } else {
+      w = { va: BigInt.asUintN(64, va), access, mode: 'Bare', priv: ctx.priv, levels: [] };
+      // Physical addresses this machine can reach are below 2^52 (see translate).
+      if (!(isSmall(hi) && hi >= 0)) { w.fault = { cause: ACCESS_FAULT[access], stop: 'address' }; return w; }
+      w.pa = BigInt(toNumber(lo, hi));
+    }
+    if (!bare && !this.csr.pmp.allows(Number(w.pa), len, access, ctx.priv)) {
+      delete w.pa; delete w.pageSize;
+      w.fault = { cause: ACCESS_FAULT[access], stop: 'pmp' };
+    }
+    return w;
   }
 
   /** The physical address an instruction fetch at pc reads, or -1 (fault set). */

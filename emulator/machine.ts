@@ -466,9 +466,11 @@ export class Machine {
     }
   }
 
+  /** The code or data label at or before addr. Constants (.equ, absolute) and undefined symbols name no address. */
   symbolAt(addr: bigint): ElfSymbol | undefined {
     let best: ElfSymbol | undefined;
     for (const s of this.symbols) {
+      if (s.section === 0 || s.section >= 0xff00) continue;
       if ((s.type === 'func' || s.type === 'notype') && s.value <= addr && (!best || s.value > best.value)) best = s;
     }
     return best;

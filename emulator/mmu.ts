@@ -206,12 +206,57 @@ const asidOf = (key: number): number => Math.floor(key / 32) % 65536;
 const modeOf = (key: number): number => Math.floor(key / 32 / 65536);
 const privOf = (key: number): number => Math.floor(key / 8) % 4;
 
+/**
+ * Where a walk stopped, and why: one code per rule of the privileged spec (4.3.2), so that a debugger can say
+ * exactly which check failed. Ok means the walk found a permitted leaf.
+ */
+export const enum WalkStop {
+  Ok = 0,
+  /** satp.MODE is not one this MMU implements. */
+  Mode,
+  /** The address is not the sign extension of its top translated bit. */
+  NonCanonical,
+  /** A PTE's address is not RAM (access fault). */
+  PteNotMemory,
+  /** PMP denies the walk's read of a PTE (access fault). */
+  PtePmp,
+  /** V = 0. */
+  Invalid,
+  /** W = 1 with R = 0, a reserved combination. */
+  WriteWithoutRead,
+  /** Bits 63:54 are set (no Svpbmt or Svnapot here). */
+  ReservedBits,
+  /** A pointer to the next level with A, D or U set. */
+  NonLeafBits,
+  /** Level 0 holds a pointer: no leaf was found. */
+  NoLeaf,
+  /** A U-mode access to a page without U. */
+  NotUser,
+  /** An S-mode data access to a U page with SUM clear. */
+  UserPageNoSum,
+  /** An S-mode fetch from a U page (never allowed). */
+  UserPageFetch,
+  /** The leaf lacks R (and MXR does not lend X), W or X for this access. */
+  NotReadable,
+  NotWritable,
+  NotExecutable,
+  /** A superpage whose PPN has non-zero bits below its level. */
+  Misaligned,
+}
+
 export interface Walk {
   /** Physical address, or -1 on a fault (then `cause` says which). */
   pa: number;
   cause: number;
-  /** The level of the leaf PTE (0: a 4 KiB page; 1, 2, 3: a superpage). */
+  /** The level of the leaf PTE (0: a 4 KiB page; 1, 2, 3: a superpage); on a fault, the level that failed. */
   level: number;
+  /** Why the walk ended (WalkStop.Ok when it translated). */
+  stop: WalkStop;
+}
+
+/** Told every PTE a walk reads, in order from the root (for debuggers; the hot path passes none). */
+export interface WalkTrace {
+  pte(level: number, pteAddress: number, lo: number, hi: number): void;
 }
 
 /** What the translation depends on besides the address. */
@@ -225,8 +270,36 @@ export interface TranslationContext {
   mxr: boolean;
 }
 
+/** One PTE a walk read. */
+export interface PageWalkLevel {
+  level: number;
+  pteAddress: bigint;
+  pte: bigint;
+  /** The PTE's low 8 bits: V R W X U G A D. */
+  flags: number;
+}
+
+/** A page walk as a debugger shows it: every level visited, then the physical address or the fault. */
+export interface PageWalk {
+  va: bigint;
+  access: Access;
+  /** 'Bare' when nothing was translated (satp Bare, or an M-mode access). */
+  mode: 'Bare' | 'Sv39' | 'Sv48';
+  /** Effective privilege of the access (MPRV applied for data). */
+  priv: number;
+  levels: PageWalkLevel[];
+  /** The physical address, when the access would succeed. */
+  pa?: bigint;
+  /** Bytes in the page (or superpage) that maps va. */
+  pageSize?: number;
+  /** The exception the access would raise, and why. */
+  fault?: { cause: number; stop: WalkStop | 'pmp' | 'address'; level?: number };
+}
+
+export const PTE_FLAG_NAMES = ['V', 'R', 'W', 'X', 'U', 'G', 'A', 'D'] as const;
+
 export class Mmu {
-  private readonly result: Walk = { pa: -1, cause: 0, level: 0 };
+  private readonly result: Walk = { pa: -1, cause: 0, level: 0, stop: WalkStop.Ok };
 
   /**
    * @param pteReadable PMP's verdict on reading the 8-byte PTE at a physical address: the walk's own accesses
@@ -240,38 +313,45 @@ export class Mmu {
   /**
    * Translates the virtual address (lo, hi) for one access. Returns the shared result object
    * (valid until the next call): the physical address, or -1 and the fault cause. With `probe`, nothing
-   * is written (no A/D update): for debuggers and tracers, which must not change the machine.
+   * is written (no A/D update): for debuggers and tracers, which must not change the machine. A trace is
+   * told each PTE read.
    */
-  translate(lo: number, hi: number, access: Access, ctx: TranslationContext, probe = false): Walk {
+  translate(lo: number, hi: number, access: Access, ctx: TranslationContext, probe = false, trace?: WalkTrace): Walk {
     const r = this.result;
     const mode = ctx.satpHi >>> 28, levels = SATP_LEVELS[mode];
-    if (levels === undefined) { r.pa = -1; r.cause = ACCESS_FAULT[access]; return r; }
+    r.level = 0;
+    if (levels === undefined) return this.fail(access, WalkStop.Mode, ACCESS_FAULT);
     // The address must be the sign extension of its top translated bit (38 for Sv39, 47 for Sv48).
     const vaBits = 12 + 9 * levels;
     const top = vaBits - 32; // bit index within hi
     const ext = hi >> top; // arithmetic: all ones or all zeros when canonical
-    if (ext !== 0 && ext !== -1) return this.fail(access);
-    if (((hi >>> (top - 1)) & 1) !== (ext & 1)) return this.fail(access);
+    if (ext !== 0 && ext !== -1) return this.fail(access, WalkStop.NonCanonical);
+    if (((hi >>> (top - 1)) & 1) !== (ext & 1)) return this.fail(access, WalkStop.NonCanonical);
     const vpnAll = ((hi & ((1 << top) - 1)) * TWO32 + (lo >>> 0) - (lo & 4095)) / 4096; // the VPN as a number
     let table = (ctx.satpHi & 0xfff) * TWO32 + (ctx.satpLo >>> 0); // root PPN (44 bits)
     for (let level = levels - 1; level >= 0; level--) {
+      r.level = level;
       const vpn = Math.floor(vpnAll / 2 ** (9 * level)) % 512;
       const pteAddr = table * 4096 + vpn * 8;
       const off = pteAddr - this.ram.base;
-      if (!(off >= 0 && off + 8 <= this.ram.size) || !this.pteReadable(pteAddr)) { r.pa = -1; r.cause = ACCESS_FAULT[access]; return r; }
+      if (!(off >= 0 && off + 8 <= this.ram.size)) return this.fail(access, WalkStop.PteNotMemory, ACCESS_FAULT);
+      if (!this.pteReadable(pteAddr)) return this.fail(access, WalkStop.PtePmp, ACCESS_FAULT);
       const pteLo = this.read32(off), pteHi = this.read32(off + 4);
-      if ((pteLo & PTE_V) === 0 || ((pteLo & PTE_R) === 0 && (pteLo & PTE_W) !== 0)) return this.fail(access);
-      if ((pteHi >>> 22) !== 0) return this.fail(access); // reserved bits 63:54 (no Svpbmt or Svnapot here)
+      if (trace !== undefined) trace.pte(level, pteAddr, pteLo, pteHi);
+      if ((pteLo & PTE_V) === 0) return this.fail(access, WalkStop.Invalid);
+      if ((pteLo & PTE_R) === 0 && (pteLo & PTE_W) !== 0) return this.fail(access, WalkStop.WriteWithoutRead);
+      if ((pteHi >>> 22) !== 0) return this.fail(access, WalkStop.ReservedBits); // reserved bits 63:54 (no Svpbmt or Svnapot here)
       const ppn = (pteHi & 0x3fffff) * 4194304 + (pteLo >>> 10); // PPN: PTE bits 53:10 (bits 21:0 of it are in pteLo)
       if ((pteLo & (PTE_R | PTE_X)) === 0) {
-        if ((pteLo & (PTE_A | PTE_D | PTE_U)) !== 0) return this.fail(access); // non-leaf: A, D, U are reserved
+        if ((pteLo & (PTE_A | PTE_D | PTE_U)) !== 0) return this.fail(access, WalkStop.NonLeafBits); // non-leaf: A, D, U are reserved
         table = ppn;
         continue;
       }
-      if (!this.permitted(pteLo, access, ctx)) return this.fail(access);
+      const denied = this.permitted(pteLo, access, ctx);
+      if (denied !== WalkStop.Ok) return this.fail(access, denied);
       // A superpage must be aligned: the PPN bits below its level are zero.
       const span = 2 ** (9 * level);
-      if (ppn % span !== 0) return this.fail(access);
+      if (ppn % span !== 0) return this.fail(access, WalkStop.Misaligned);
       // A and D are set by the walk, as QEMU does (Svade is not modelled).
       const want = PTE_A | (access === Access.Store ? PTE_D : 0);
       if ((pteLo & want) !== want && !probe) {
@@ -280,26 +360,50 @@ export class Mmu {
       }
       r.pa = (ppn + (vpnAll % span)) * 4096 + (lo & 4095);
       r.cause = 0;
-      r.level = level;
+      r.stop = WalkStop.Ok;
       return r;
     }
-    return this.fail(access);
+    r.level = 0;
+    return this.fail(access, WalkStop.NoLeaf);
   }
 
-  private permitted(pte: number, access: Access, ctx: TranslationContext): boolean {
+  /**
+   * The same walk as translate, as a probe (nothing written), with every PTE it read: for debuggers.
+   * Only the page-table part: the caller applies PMP to the result, as the hart does.
+   */
+  walk(va: bigint, access: Access, ctx: TranslationContext): PageWalk {
+    const levels: PageWalkLevel[] = [];
+    const v = BigInt.asIntN(64, va), lo = Number(BigInt.asIntN(32, v)), hi = Number(v >> 32n);
+    const w = this.translate(lo, hi, access, ctx, true, {
+      pte: (level, pteAddress, pteLo, pteHi) => {
+        const pte = (BigInt(pteHi >>> 0) << 32n) | BigInt(pteLo >>> 0);
+        levels.push({ level, pteAddress: BigInt(pteAddress), pte, flags: pteLo & 0xff });
+      },
+    });
+    const mode = (ctx.satpHi >>> 28) === 9 ? 'Sv48' : 'Sv39';
+    const out: PageWalk = { va: BigInt.asUintN(64, va), access, mode, priv: ctx.priv, levels };
+    if (w.pa < 0) out.fault = { cause: w.cause, stop: w.stop, level: w.stop === WalkStop.NonCanonical || w.stop === WalkStop.Mode ? undefined : w.level };
+    else { out.pa = BigInt(w.pa); out.pageSize = 4096 * 2 ** (9 * w.level); }
+    return out;
+  }
+
+  /** WalkStop.Ok when the leaf PTE allows the access in this context, else the rule it breaks. */
+  private permitted(pte: number, access: Access, ctx: TranslationContext): WalkStop {
     const user = (pte & PTE_U) !== 0;
-    if (ctx.priv === 0 && !user) return false;
-    if (ctx.priv === 1 && user && (access === Access.Fetch || !ctx.sum)) return false;
+    if (ctx.priv === 0 && !user) return WalkStop.NotUser;
+    if (ctx.priv === 1 && user && access === Access.Fetch) return WalkStop.UserPageFetch;
+    if (ctx.priv === 1 && user && !ctx.sum) return WalkStop.UserPageNoSum;
     switch (access) {
-      case Access.Fetch: return (pte & PTE_X) !== 0;
-      case Access.Load: return (pte & PTE_R) !== 0 || (ctx.mxr && (pte & PTE_X) !== 0);
-      case Access.Store: return (pte & PTE_W) !== 0;
+      case Access.Fetch: return (pte & PTE_X) !== 0 ? WalkStop.Ok : WalkStop.NotExecutable;
+      case Access.Load: return (pte & PTE_R) !== 0 || (ctx.mxr && (pte & PTE_X) !== 0) ? WalkStop.Ok : WalkStop.NotReadable;
+      case Access.Store: return (pte & PTE_W) !== 0 ? WalkStop.Ok : WalkStop.NotWritable;
     }
   }
 
-  private fail(access: Access): Walk {
+  private fail(access: Access, stop: WalkStop, causes: readonly number[] = PAGE_FAULT): Walk {
     this.result.pa = -1;
-    this.result.cause = PAGE_FAULT[access];
+    this.result.cause = causes[access];
+    this.result.stop = stop;
     return this.result;
   }
 
