@@ -65,17 +65,17 @@ function parseFloatText(text: string, what: string): number {
 
 /**
  * Writes f[i]. `as` decides the width: single values are NaN-boxed; auto keeps a NaN-boxed register single.
- * Hex (or binary) text is raw bits. FP state becomes Dirty, as an instruction's write makes it.
+ * Hex (or binary) text is raw bits; `bits` takes any integer as raw bits. FP state becomes Dirty, as an instruction's write makes it.
  */
 export function setFp(hart: Hart, i: number, as: 'auto' | 'double' | 'single' | 'bits', text: string, what: string): void {
   if ((hart.csr.lo[CSR.mstatus] & MSTATUS_FS) === 0) throw new VariableError(`${what} is unreachable while the FPU is off (mstatus.FS = Off): set mstatus.FS first`);
   const single = as === 'single' || (as === 'auto' && boxed(hart, i));
   if (as === 'bits' || RAW.test(text.trim())) {
     const v = parseInteger(text, what);
-    if (single && as !== 'bits') {
-      if (v >> 32n !== 0n) throw new VariableError(`${what} is single precision: 0x${v.toString(16)} has more than 32 bits`);
-      store(hart, i, Number(BigInt.asIntN(32, v)), -1);
-    } else store(hart, i, Number(BigInt.asIntN(32, v)), Number(BigInt.asIntN(32, v >> 32n)));
+    // auto keeps a single register single when the bits fit; wider bits make it a double.
+    if (as === 'single' && v >> 32n !== 0n) throw new VariableError(`${what} is single precision: 0x${v.toString(16)} has more than 32 bits`);
+    if (single && v >> 32n === 0n) store(hart, i, Number(BigInt.asIntN(32, v)), -1);
+    else store(hart, i, Number(BigInt.asIntN(32, v)), Number(BigInt.asIntN(32, v >> 32n)));
   } else if (single) {
     view.setFloat32(0, parseFloatText(text, what));
     store(hart, i, view.getInt32(0), -1);

@@ -103,8 +103,10 @@ export function findVariable(hart: Hart, path: readonly string[], hex: boolean):
  */
 export function setVariable(hart: Hart, path: readonly string[], text: string, hex: boolean): VariableNode {
   const node = findVariable(hart, path, hex);
-  if (!node.editable) throw new VariableError(`${path.slice(1).join('.')} cannot be edited: it is derived from other state`);
-  applyEdit(hart, node.editable, text, path.slice(1).join('.'));
+  // Messages name CSRs and fields as the user knows them (satp.MODE), without the scope and group.
+  const what = path.slice(path[0] === 'CSRs' ? 2 : 1).join('.');
+  if (!node.editable) throw new VariableError(`${what} is read-only`);
+  applyEdit(hart, node.editable, text, what);
   return findVariable(hart, path, hex);
 }
 
