@@ -90,7 +90,8 @@ function summarise(def: CsrDef, v: bigint, hex: boolean): string | undefined {
     if (f.values) return [`${f.name}=${f.values[Number(x)] ?? x}`];
     return f.width === 1 && x === 1n ? [f.name] : [];
   });
-  return parts.length ? parts.join(' ') : undefined;
+  // Flags named in words (medeleg's causes) need commas between them.
+  return parts.length ? parts.join(parts.some((p) => p.includes(' ')) ? ', ' : ' ') : undefined;
 }
 
 function bitsText(f: CsrField, lsbOffset = 0): string {
@@ -109,8 +110,9 @@ export function fieldNode(hart: Hart, def: CsrDef, f: CsrField, hex: boolean, ls
   const shown = x << BigInt(scale);
   const node: VariableNode = {
     name: f.name,
-    value: f.values ? `${f.values[Number(x)] ?? 'reserved'} (${formatInt(x, hex)})` : formatInt(shown, hex),
-    type: `${f.desc} (${def.name} ${bitsText(field)})`,
+    // A flag reads as 0 or 1 in either format; tvec's BASE as the handler address it encodes.
+    value: f.values ? `${f.values[Number(x)] ?? 'reserved'} (${formatInt(x, hex)})` : f.width === 1 ? String(x) : formatInt(shown, hex),
+    type: `${scale === 0 ? f.desc : 'handler address (the field holds it / 4)'} (${def.name} ${bitsText(field)})`,
     evaluateName: fieldExpression(def.name, field),
   };
   if (CAUSE_CSRS.has(def.num) && f.name === 'Code') {
