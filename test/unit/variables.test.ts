@@ -49,6 +49,7 @@ s_handler:
 probe:  ld a2, 0(a3)
         j .
         .data
+        .balign 4096
 magic:  .dword 0x1234567890abcdef
         .balign 4096
 root:   .zero 4096
@@ -271,6 +272,42 @@ describe('debugger variables', () => {
     // Editing a field of satp goes the same way: back to Bare.
     setVariable(h, ['CSRs', 'S', 'satp', 'MODE'], 'Bare', true);
     assert.equal(load(magic), 0x1234567890abcdefn);
+  });
+
+  it('flushes the TLB after a PMP edit: a page the TLB holds is checked against the new entries', () => {
+    const { m, sym } = trapped();
+    const h = m.harts[0];
+    const magic = sym('magic'), probe = sym('probe');
+    h.setReg(13, magic);
+    const load = (): string => {
+      setVariable(h, ['Registers', 'pc'], `0x${probe.toString(16)}`, true);
+      m.step();
+      return h.pcBig === probe + 4n ? `0x${h.reg(12).toString(16)}` : get(m, ['Privilege', 'last trap']).value;
+    };
+    assert.equal(load(), '0x1234567890abcdef'); // the TLB now holds magic's page
+    // Entry 1 takes over "everything", then entry 0 (which wins) covers magic's 4 KiB page with no permissions.
+    setVariable(h, ['CSRs', 'PMP', 'pmp1', 'pmpaddr1'], '-1', true);
+    setVariable(h, ['CSRs', 'PMP', 'pmpcfg0'], '0x1f1f', true);
+    setVariable(h, ['CSRs', 'PMP', 'pmp0', 'pmpaddr0'], `0x${((magic >> 2n) | 0x1ffn).toString(16)}`, true);
+    setVariable(h, ['CSRs', 'PMP', 'pmpcfg0'], '0x1f18', true);
+    assert.equal(get(m, ['CSRs', 'PMP', 'pmp0']).value, `NAPOT --- [0x${magic.toString(16)}, 0x${(magic + 4096n).toString(16)})`);
+    assert.equal(load(), 'load access fault (exception 5), S → M'); // not delegated
+  });
+
+  it('reads every variable without changing the machine (CSR file, TLB, page tables)', () => {
+    const { m, sym } = trapped();
+    const h = m.harts[0];
+    h.csr.set(0x300, h.csr.get(0x300) | (1n << 13n)); // FS on, so the FP CSRs are readable too
+    const state = (): string => JSON.stringify([
+      [...h.csr.lo], [...h.csr.hi], h.csr.rlo, h.csr.rhi, [...h.tlb.loadKey], [...h.tlb.fetchKey], h.retired, h.pc, h.translationEpoch,
+      [...m.ram.readBytes(Number(sym('root') - 0x80000000n), 4096)],
+    ]);
+    const before = state();
+    let count = 0;
+    const expand = (nodes: VariableNode[]): void => nodes.forEach((n) => { count++; if (n.children) expand(n.children(false)); });
+    for (const s of scopes(h)) expand(s.variables(true));
+    assert.ok(count > 400, `only ${count} variables`);
+    assert.equal(state(), before);
   });
 
   it('names privilege modes with their rings in one place', () => {
