@@ -45,6 +45,19 @@ export interface PrivilegeInfo {
   ring: string;
 }
 
+const PRIVILEGES: Record<number, PrivilegeInfo> = {
+  0: { mode: 'U', name: 'user', ring: 'ring 3' },
+  1: { mode: 'S', name: 'supervisor', ring: 'ring 0' },
+  3: { mode: 'M', name: 'machine', ring: 'ring -1' },
+};
+
+/** A privilege mode as the privileged spec encodes it (0 U, 1 S, 3 M; 2 is reserved) in the users' words. */
+export function privilegeInfo(priv: number): PrivilegeInfo {
+  const info = PRIVILEGES[priv];
+  if (!info) throw new Error(`privilege mode ${priv} is reserved: the modes are 0 (U), 1 (S) and 3 (M)`);
+  return info;
+}
+
 /** Custom events the adapter sends. */
 export const EVENTS = {
   /** Sent with every `stopped` event: the stopped hart's privilege mode (drives the status bar). */

@@ -3,7 +3,7 @@
 import { Bus } from './memory/bus';
 import { PAGE_SHIFT, PageFlag, Ram } from './memory/ram';
 import { CSR, CsrFile, CYCLES_PER_TICK, type Clock } from './csr/file';
-import { MSTATUS_FS } from './csr/table';
+import { csrByNumber, MSTATUS_FS } from './csr/table';
 import { decode, OP_UNDECODED } from './isa/decode';
 import { AmoOp } from './isa/instructions';
 import { SoftFloat } from './isa/softfloat';
@@ -73,8 +73,10 @@ export class HartStats {
   /** Index = exception cause; interrupts are counted at 32 + cause. */
   readonly traps = new Float64Array(64);
   privilegeChanges = 0;
-  /** The last trap: its index in `traps` (-1 before any). */
+  /** The last trap: its index in `traps` (-1 before any), and the modes it went from and to. */
   lastTrap = -1;
+  lastTrapFrom: Priv = Priv.M;
+  lastTrapTo: Priv = Priv.M;
 }
 
 const TWO32 = 4294967296;
@@ -230,6 +232,8 @@ export class Hart implements Clock {
     const to = toS ? Priv.S : Priv.M;
     this.stats.traps[interrupt ? 32 + cause : cause]++;
     this.stats.lastTrap = interrupt ? 32 + cause : cause;
+    this.stats.lastTrapFrom = from;
+    this.stats.lastTrapTo = to;
     this.setPriv(to);
     if (this.events.has('trap')) {
       this.events.emit('trap', {
@@ -540,15 +544,43 @@ export class Hart implements Clock {
     this.vlo = olo;
     this.vhi = ohi;
     if (writes && ENDS_SLICE.has(num)) {
-      // PMP results are part of every TLB entry: a PMP change flushes them all. satp and mstatus's MPP, MPRV, SUM
-      // and MXR select another TLB context; other writes (Linux writes sstatus.SIE constantly) change nothing.
-      if (PMP_CSRS.has(num)) { this.tlb.flush(); this.contextChanged(); }
-      else if (num === CSR.satp || ((num === CSR.mstatus || num === CSR.sstatus) && ((status ^ c.lo[CSR.mstatus]) & MSTATUS_TRANSLATION) !== 0)) {
-        this.contextChanged();
-      }
+      this.csrWritten(num, status);
       return 2;
     }
     return 0;
+  }
+
+  /**
+   * What follows a write to CSR num, given mstatus before it: PMP results are part of every TLB entry, so a PMP
+   * change flushes them all; satp and mstatus's MPP, MPRV, SUM and MXR select another TLB context; other writes
+   * (Linux writes sstatus.SIE constantly) change nothing.
+   */
+  private csrWritten(num: number, statusBefore: number): void {
+    if (PMP_CSRS.has(num)) { this.tlb.flush(); this.contextChanged(); }
+    else if (num === CSR.satp || ((num === CSR.mstatus || num === CSR.sstatus) && ((statusBefore ^ this.csr.lo[CSR.mstatus]) & MSTATUS_TRANSLATION) !== 0)) {
+      this.contextChanged();
+    }
+  }
+
+  /**
+   * A debugger's edit of a CSR: written as a CSR instruction in M-mode would write it (through the WARL rules of
+   * the CSR file), with the same consequences for translation (CsrFile.set would leave the TLB context stale).
+   * Returns the value the CSR holds afterwards. Throws, naming the register, when no write could change it.
+   */
+  debugWriteCsr(num: number, value: bigint): bigint {
+    const c = this.csr, name = csrByNumber.get(num)?.name ?? `CSR 0x${num.toString(16)}`;
+    if (!c.has(num)) throw new Error(`${name} does not exist on this machine`);
+    if (!c.canWrite(num)) throw new Error(`${name} is read-only: its value is fixed by the machine or follows other state`);
+    if (num <= CSR.fcsr && (c.lo[CSR.mstatus] & MSTATUS_FS) === 0) {
+      throw new Error(`${name} is unreachable while the FPU is off (mstatus.FS = Off): set mstatus.FS first`);
+    }
+    // The counters take a written value as the next instruction's: the writing instruction's own retirement does
+    // not count. No instruction retires here, so the value is written one ahead.
+    const v = num === CSR.mcycle || num === CSR.minstret ? value + 1n : value;
+    const status = c.lo[CSR.mstatus];
+    c.write(num, Number(BigInt.asIntN(32, v)), Number(BigInt.asIntN(32, v >> 32n)));
+    this.csrWritten(num, status);
+    return c.peek(num);
   }
 
   // ---- data watchpoints ----

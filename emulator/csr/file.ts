@@ -182,6 +182,31 @@ export class CsrFile {
     return (num >>> 10) === 3;
   }
 
+  /**
+   * Whether some write can change the CSR: not read-only by number, and with writable bits, or a view or counter
+   * that write() handles itself (their table masks are 0). For debuggers, which refuse edits that would be dropped.
+   */
+  canWrite(num: number): boolean {
+    if (!this.has(num) || CsrFile.readOnly(num)) return false;
+    return this.maskLo[num] !== 0 || this.maskHi[num] !== 0
+      || num === CSR.sstatus || num === CSR.sie || num === CSR.sip || num === CSR.mcycle || num === CSR.minstret;
+  }
+
+  /**
+   * The value a CSR read from M-mode would return, ignoring privilege and mstatus.FS, and changing nothing
+   * (not even rlo/rhi): for debuggers. Counters read the clock, which reading does not advance.
+   */
+  peek(num: number): bigint {
+    const lo = this.rlo, hi = this.rhi;
+    // FP CSRs are unreadable while FS is Off; the debugger still shows what fcsr holds.
+    const v = num === CSR.fflags || num === CSR.frm || num === CSR.fcsr ? BigInt(this.lo[CSR.fcsr] & 0xff)
+      : this.read(num, 3) ? toBig(this.rlo, this.rhi) : 0n;
+    this.rlo = lo; this.rhi = hi;
+    if (num === CSR.fflags) return v & 0x1fn;
+    if (num === CSR.frm) return v >> 5n;
+    return BigInt.asUintN(64, v);
+  }
+
   /** A non-negative integer below 2^53 as the read result. */
   private setNumber(v: number): true {
     this.rlo = v % 4294967296 | 0;

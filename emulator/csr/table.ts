@@ -70,11 +70,29 @@ export const INTERRUPT_FIELDS: CsrField[] = [
 
 export const MISA_VALUE = (2n << 62n) | (1n << 0n) | (1n << 2n) | (1n << 3n) | (1n << 5n) | (1n << 8n) | (1n << 12n) | (1n << 18n) | (1n << 20n); // rv64 A C D F I M S U
 
+/** Exception and interrupt cause names, as the privileged spec words them. */
+export const exceptionNames: Record<number, string> = {
+  0: 'instruction address misaligned', 1: 'instruction access fault', 2: 'illegal instruction', 3: 'breakpoint',
+  4: 'load address misaligned', 5: 'load access fault', 6: 'store/AMO address misaligned', 7: 'store/AMO access fault',
+  8: 'ecall from U-mode', 9: 'ecall from S-mode', 11: 'ecall from M-mode',
+  12: 'instruction page fault', 13: 'load page fault', 15: 'store/AMO page fault',
+};
+
+export const interruptNames: Record<number, string> = {
+  1: 'supervisor software interrupt', 3: 'machine software interrupt', 5: 'supervisor timer interrupt',
+  7: 'machine timer interrupt', 9: 'supervisor external interrupt', 11: 'machine external interrupt',
+};
+
 /** Interrupt bits: S-level ones can be delegated to S-mode through mideleg. */
 const S_INTERRUPTS = (1n << 1n) | (1n << 5n) | (1n << 9n);
 const M_INTERRUPTS = (1n << 3n) | (1n << 7n) | (1n << 11n);
 /** Exceptions medeleg can delegate: all but ecall from M-mode (11) and the reserved causes. */
 export const DELEGABLE_EXCEPTIONS = 0xb3ffn;
+
+/** medeleg: one bit per delegable exception, named as its cause. */
+const MEDELEG_FIELDS: CsrField[] = Object.entries(exceptionNames)
+  .filter(([code]) => ((DELEGABLE_EXCEPTIONS >> BigInt(code)) & 1n) === 1n)
+  .map(([code, name]) => ({ name, lsb: Number(code), width: 1, desc: `${name} traps from S/U-mode go to S-mode` }));
 
 const TVEC_FIELDS = (mode: string): CsrField[] => [
   { name: 'MODE', lsb: 0, width: 2, desc: `Direct: all traps to BASE; Vectored: interrupts to BASE + 4 × cause (${mode})`, values: { 0: 'Direct', 1: 'Vectored' } },
@@ -82,6 +100,15 @@ const TVEC_FIELDS = (mode: string): CsrField[] => [
 ];
 const CAUSE_FIELDS: CsrField[] = [{ name: 'Interrupt', lsb: 63, width: 1, desc: '1 for interrupts' }, { name: 'Code', lsb: 0, width: 63, desc: 'exception or interrupt code' }];
 const COUNTEREN_FIELDS: CsrField[] = [{ name: 'CY', lsb: 0, width: 1, desc: 'cycle' }, { name: 'TM', lsb: 1, width: 1, desc: 'time' }, { name: 'IR', lsb: 2, width: 1, desc: 'instret' }];
+
+/** The fields of one PMP entry's configuration byte (pmpcfg0 holds entries 0..7 a byte each, pmpcfg2 entries 8..15). */
+export const PMPCFG_ENTRY_FIELDS: CsrField[] = [
+  { name: 'R', lsb: 0, width: 1, desc: 'loads allowed' },
+  { name: 'W', lsb: 1, width: 1, desc: 'stores allowed (needs R)' },
+  { name: 'X', lsb: 2, width: 1, desc: 'instruction fetches allowed' },
+  { name: 'A', lsb: 3, width: 2, desc: 'address matching: OFF, TOR (from the previous entry\'s address up to this one), NA4 (4 bytes), NAPOT (a power-of-two region)', values: { 0: 'OFF', 1: 'TOR', 2: 'NA4', 3: 'NAPOT' } },
+  { name: 'L', lsb: 7, width: 1, desc: 'locked until reset, and enforced on M-mode too' },
+];
 
 const counter = (num: number, name: string, desc: string, group: CsrGroup): CsrDef => ({ num, name, desc, group, writable: 0n });
 
@@ -135,7 +162,7 @@ export const csrTable: CsrDef[] = [
     num: 0x301, name: 'misa', desc: 'ISA and extensions (read-only here)', group: 'machine', writable: 0n, reset: MISA_VALUE,
     fields: [{ name: 'MXL', lsb: 62, width: 2, desc: 'machine XLEN (2 = 64-bit)' }, { name: 'Extensions', lsb: 0, width: 26, desc: 'one bit per letter: A C D F I M S U' }],
   },
-  { num: 0x302, name: 'medeleg', desc: 'exceptions delegated to S-mode', group: 'machine', writable: DELEGABLE_EXCEPTIONS },
+  { num: 0x302, name: 'medeleg', desc: 'exceptions delegated to S-mode', group: 'machine', writable: DELEGABLE_EXCEPTIONS, fields: MEDELEG_FIELDS },
   { num: 0x303, name: 'mideleg', desc: 'interrupts delegated to S-mode', group: 'machine', writable: S_INTERRUPTS, fields: INTERRUPT_FIELDS.slice(0, 3) },
   { num: 0x304, name: 'mie', desc: 'machine interrupt enable', group: 'machine', writable: S_INTERRUPTS | M_INTERRUPTS, fields: INTERRUPT_FIELDS },
   {
@@ -247,16 +274,3 @@ export const csrNumberByName: ReadonlyMap<string, number> = new Map([
   ...[...NAME_ONLY_CSRS].map(([num, name]): [string, number] => [name, num]),
   ...csrTable.map((c): [string, number] => [c.name, c.num]),
 ]);
-
-/** Exception and interrupt cause names, as the privileged spec words them. */
-export const exceptionNames: Record<number, string> = {
-  0: 'instruction address misaligned', 1: 'instruction access fault', 2: 'illegal instruction', 3: 'breakpoint',
-  4: 'load address misaligned', 5: 'load access fault', 6: 'store/AMO address misaligned', 7: 'store/AMO access fault',
-  8: 'ecall from U-mode', 9: 'ecall from S-mode', 11: 'ecall from M-mode',
-  12: 'instruction page fault', 13: 'load page fault', 15: 'store/AMO page fault',
-};
-
-export const interruptNames: Record<number, string> = {
-  1: 'supervisor software interrupt', 3: 'machine software interrupt', 5: 'supervisor timer interrupt',
-  7: 'machine timer interrupt', 9: 'supervisor external interrupt', 11: 'machine external interrupt',
-};
