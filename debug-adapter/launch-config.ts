@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_MEMORY, MAX_HARTS, memorySizeFix, parseMemorySize } from '../emulator/machine';
 import { isElf } from '../emulator/loader/elf';
+import { DriveError, FileDisk } from '../emulator/devices/file-disk';
 import type { LaunchArguments } from './protocol';
 
 /** What a program file is, judged by its name (sources) or its first bytes (ELF). */
@@ -40,8 +41,9 @@ const C_EXTENSIONS = ['.c', '.h'];
 
 /** A bad attribute: caught once in validateLaunchArguments and turned into its message. */
 class LaunchProblem extends Error {
-  constructor(readonly attribute: keyof LaunchArguments, problem: string, fix: string) {
-    super(`Ringside launch configuration: "${attribute}" ${problem}; ${fix}.`);
+  /** `fix` may be left out when the problem's text, coming from elsewhere, already says how to fix it. */
+  constructor(readonly attribute: keyof LaunchArguments, problem: string, fix?: string) {
+    super(`Ringside launch configuration: "${attribute}" ${problem}${fix === undefined ? '' : `; ${fix}`}.`);
   }
 }
 
@@ -176,6 +178,18 @@ function programs(value: unknown, cwd: string, withFirmware: boolean): { files: 
   return { files, kind: kinds[0] };
 }
 
+/** A disk image the board can attach: checked by opening it as the machine will (read-only, so nothing is changed). */
+function disk(value: unknown, cwd: string): string {
+  const file = existingFile('drive', value, cwd, 'a raw disk image');
+  try {
+    FileDisk.open({ file, readOnly: true }).close();
+  } catch (e) {
+    if (e instanceof DriveError) throw new LaunchProblem('drive', `cannot be attached: ${e.message}`);
+    throw e;
+  }
+  return file;
+}
+
 function firmware(value: unknown, cwd: string): string | undefined {
   if (value === undefined || value === 'none') return undefined;
   return existingFile('bios', value, cwd, 'a firmware image such as OpenSBI\'s fw_dynamic.bin, or "none"');
@@ -205,7 +219,7 @@ function resolve(args: LaunchArguments, baseCwd: string): ResolvedLaunch {
     append,
     smp: args.smp === undefined ? 1 : wholeNumber('smp', args.smp, 1, MAX_HARTS, `set "smp" to the number of harts, 1 to ${MAX_HARTS}`),
     memory: memory(args.memory),
-    drive: args.drive === undefined ? undefined : existingFile('drive', args.drive, cwd, 'a raw disk image'),
+    drive: args.drive === undefined ? undefined : disk(args.drive, cwd),
     stopOnEntry: flag('stopOnEntry', args.stopOnEntry, true),
     maxInstructions: args.maxInstructions === undefined ? undefined
       : wholeNumber('maxInstructions', args.maxInstructions, 1, Number.MAX_SAFE_INTEGER, 'set "maxInstructions" to a positive whole number, or remove it to run without a limit'),

@@ -21,6 +21,7 @@ before(() => {
   fs.writeFileSync(at('fw.bin'), new Uint8Array(16));
   fs.writeFileSync(at('initrd.cpio'), new Uint8Array(16));
   fs.writeFileSync(at('disk.img'), new Uint8Array(1024));
+  fs.writeFileSync(at('odd.img'), new Uint8Array(1000));
   fs.mkdirSync(at('include'));
   fs.mkdirSync(at('sub'));
   fs.writeFileSync(at('sub/other.S'), 'nop\n');
@@ -170,6 +171,7 @@ const BAD: Record<keyof Required<LaunchArguments>, BadCase[] | 'takes any value'
   drive: [
     { args: { program: 'main.S', drive: 'missing.img' }, fragments: ['does not exist'] },
     { args: { program: 'main.S', drive: 'sub' }, fragments: ['a folder', 'a raw disk image'] },
+    { args: { program: 'main.S', drive: 'odd.img' }, fragments: ['cannot be attached', '1000 bytes, not a whole number of 512-byte sectors', 'truncate -s 1024'] },
   ],
   stopOnEntry: [{ args: loose({ program: 'main.S', stopOnEntry: 'yes' }), fragments: ['true or false', 'without quotes'] }],
   maxInstructions: [
