@@ -1,11 +1,11 @@
-// The VS Code extension's entry point: activation wiring only. It registers the ringside debugger (configuration
-// providers, adapter factory, privilege status bar) and starts the assembly language server (dist/languageServer.js)
-// in its own process, so the editor never waits on the assembler.
+// The VS Code extension's entry point: activation wiring only: the ringside debugger's providers, adapter factory,
+// status bar and file commands, and the assembly language server in its own process (the editor never waits on it).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { RingsideAdapterFactory } from './adapter-factory';
 import { RingsideConfigurationResolver, RingsideDynamicConfigurations } from './debug-configuration';
+import { registerFileCommands } from './file-commands';
 import { DEBUG_TYPE, LANGUAGE_CLIENT_ID, LANGUAGE_CLIENT_NAME, LANGUAGE_ID } from './ids';
 import { registerPrivilegeStatus } from './privilege-status-bar';
 
@@ -17,6 +17,7 @@ function registerDebugger(context: vscode.ExtensionContext): void {
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new RingsideDynamicConfigurations(), vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new RingsideAdapterFactory(context.extensionPath)),
     registerPrivilegeStatus(),
+    registerFileCommands(),
   );
 }
 

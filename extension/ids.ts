@@ -22,5 +22,13 @@ export type AdapterMode = (typeof ADAPTER_MODES)[number];
 /** The standalone adapter bundle (scripts/build.mjs), relative to the extension's folder. */
 export const ADAPTER_BUNDLE = 'dist/debugAdapter.js';
 
+/** Commands (contributes.commands; the editor title's run menu offers them on assembly files). */
+export const COMMANDS = {
+  /** Debug the file in the editor (or the one given as a Uri), stopping at its first instruction. */
+  debugFile: 'ringside.debugFile',
+  /** Run it without debugging, as Ctrl+F5 does. */
+  runFile: 'ringside.runFile',
+} as const;
+
 /** The status-bar item that shows the stopped hart's privilege mode. */
 export const PRIVILEGE_STATUS_ID = 'ringside.privilege';

@@ -7,7 +7,7 @@ import ts from 'typescript';
 import { DEBUG_TYPE } from '../../debug-adapter/protocol';
 import { validateLaunchArguments } from '../../debug-adapter/launch-config';
 import { DEFAULT_MEMORY, MAX_HARTS, parseMemorySize } from '../../emulator/machine';
-import { ADAPTER_MODES, LANGUAGE_ID, SETTINGS, SETTINGS_SECTION } from '../../extension/ids';
+import { ADAPTER_MODES, COMMANDS, LANGUAGE_ID, SETTINGS, SETTINGS_SECTION } from '../../extension/ids';
 import { FIRMWARE, REPO_ROOT } from '../support/toolchain';
 
 interface Schema {
@@ -161,5 +161,16 @@ describe('package.json: the ringside debugger contribution', () => {
     assert.equal(setting.enumDescriptions.length, ADAPTER_MODES.length);
     assert.equal(setting.default, 'process');
     assert.ok(setting.description.length > 20);
+  });
+});
+
+describe('package.json: the Run and Debug file commands', () => {
+  it('contributes every command in ids.ts, and only those, with titles and menu entries for assembly files', () => {
+    const commands: { command: string; title: string }[] = pkg.contributes.commands;
+    assert.deepEqual(commands.map((c) => c.command), Object.values(COMMANDS));
+    for (const c of commands) assert.ok(c.title.length > 0, c.command);
+    const run: { command: string; when: string }[] = pkg.contributes.menus['editor/title/run'];
+    assert.deepEqual(run.map((m) => m.command), Object.values(COMMANDS));
+    for (const m of run) assert.match(m.when, new RegExp(`resourceLangId == ${LANGUAGE_ID}`));
   });
 });
