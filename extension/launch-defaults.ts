@@ -46,7 +46,7 @@ export function completeConfiguration(config: RingsideConfiguration, activeFile:
   if (config.type === undefined && config.request === undefined && config.name === undefined) {
     const made = configurationForFile(activeFile);
     if ('error' in made) return made;
-    config = made.config;
+    config = { ...made.config, ...config }; // Ctrl+F5 without launch.json still says noDebug
   }
   if (config.request !== undefined && config.request !== 'launch') {
     return { error: `Ringside: "request": "${config.request}" is not supported: Ringside starts its own machine, so use "request": "launch".` };

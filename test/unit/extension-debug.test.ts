@@ -57,6 +57,7 @@ describe('extension: completing a configuration before variables are substituted
     assert.deepEqual(config(completeConfiguration({}, HELLO_S, REPO_ROOT)),
       { type: DEBUG_TYPE, request: 'launch', name: 'Debug hello.S', stopOnEntry: true, program: '${file}', cwd: REPO_ROOT });
     assert.match(error(completeConfiguration({}, HELLO_C, REPO_ROOT)), /C source/);
+    assert.equal(config(completeConfiguration({ noDebug: true }, HELLO_S, REPO_ROOT)).noDebug, true, 'Ctrl+F5 runs without debugging');
   });
 
   it('fills the program, name and request a hand-written configuration leaves out, and keeps the rest', () => {
