@@ -1,7 +1,7 @@
 // The `ringside` command line: runs guest programs headless (run), with tracing and statistics.
 // Every failure is one `ringside: error:` line and a non-zero exit; stack traces are bugs.
 import * as fs from 'node:fs';
-import { Machine, LoadError, DEFAULT_MEMORY, MAX_HARTS, VIRTIO_SLOTS, type Engine } from '../emulator/machine';
+import { Machine, LoadError, DEFAULT_MEMORY, MAX_HARTS, VIRTIO_SLOTS, parseMemorySize, type Engine } from '../emulator/machine';
 import { ElfError } from '../emulator/loader/elf';
 import { exceptionNames, interruptNames } from '../emulator/csr/table';
 import { disassemble, ABI_NAMES } from '../emulator/isa/disasm';
@@ -92,10 +92,9 @@ function parseCount(flag: string, v: string | undefined): number {
 }
 
 function parseSize(v: string | undefined): number {
-  const m = /^(\d+)([KMG]?)i?B?$/i.exec(v ?? '');
-  if (!m) throw new UsageError(`--memory needs a size such as 128M or 1G, got '${v ?? ''}'`);
-  const unit = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2].toUpperCase() as '' | 'K' | 'M' | 'G'];
-  return Number(m[1]) * unit;
+  const size = parseMemorySize(v ?? '');
+  if (size === undefined) throw new UsageError(`--memory needs a size such as 128M or 1G, got '${v ?? ''}'`);
+  return size;
 }
 
 function parseAddress(v: string | undefined): bigint {

@@ -34,6 +34,20 @@ export const VIRTIO_SLOTS = 8;
 export const VIRTIO_IRQ = 1;
 export const DEFAULT_MEMORY = 128 * 1024 * 1024;
 export const MAX_MEMORY = 2 * 1024 * 1024 * 1024;
+
+/** A RAM size as QEMU's -m writes it (bytes, or a count of K, M or G, optionally as KiB/KB); undefined when it is not one. */
+export function parseMemorySize(text: string): number | undefined {
+  const m = /^(\d+)([KMG]?)i?B?$/i.exec(text);
+  if (!m) return undefined;
+  const unit = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2].toUpperCase() as '' | 'K' | 'M' | 'G'];
+  return Number(m[1]) * unit;
+}
+
+/** How to fix a RAM size the machine cannot have, or undefined when it can: the one rule Machine and the adapter share. */
+export function memorySizeFix(bytes: number): string | undefined {
+  if (bytes >= 4096 && bytes <= MAX_MEMORY && bytes % 4096 === 0) return undefined;
+  return 'use a multiple of 4 KiB between 4 KiB and 2 GiB';
+}
 /** Harts a machine may have (QEMU's virt allows more; 8 keeps round-robin rounds short). */
 export const MAX_HARTS = 8;
 
@@ -125,9 +139,8 @@ export class Machine {
 
   constructor(options: MachineOptions = {}) {
     const memory = options.memory ?? DEFAULT_MEMORY;
-    if (!(memory >= 4096 && memory <= MAX_MEMORY && memory % 4096 === 0)) {
-      throw new LoadError(`memory size ${memory} is not supported: use a multiple of 4 KiB between 4 KiB and 2 GiB`);
-    }
+    const memoryFix = memorySizeFix(memory);
+    if (memoryFix) throw new LoadError(`memory size ${memory} is not supported: ${memoryFix}`);
     const count = options.harts ?? 1;
     if (!(Number.isInteger(count) && count >= 1 && count <= MAX_HARTS)) {
       throw new LoadError(`${count} harts are not supported: use 1 to ${MAX_HARTS}`);

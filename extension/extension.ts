@@ -1,13 +1,27 @@
-// The VS Code extension's entry point: activation wiring only. It starts the assembly language server
-// (dist/languageServer.js) in its own process, so the editor never waits on the assembler.
+// The VS Code extension's entry point: activation wiring only: the ringside debugger's providers, adapter factory,
+// status bar and file commands, and the assembly language server in its own process (the editor never waits on it).
 import * as path from 'node:path';
-import type { ExtensionContext } from 'vscode';
+import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { LANGUAGE_CLIENT_ID, LANGUAGE_CLIENT_NAME, LANGUAGE_ID } from './ids';
+import { RingsideAdapterFactory } from './adapter-factory';
+import { RingsideConfigurationResolver, RingsideDynamicConfigurations } from './debug-configuration';
+import { registerFileCommands } from './file-commands';
+import { DEBUG_TYPE, LANGUAGE_CLIENT_ID, LANGUAGE_CLIENT_NAME, LANGUAGE_ID } from './ids';
+import { registerPrivilegeStatus } from './privilege-status-bar';
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: ExtensionContext): Promise<void> {
+function registerDebugger(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new RingsideConfigurationResolver()),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new RingsideDynamicConfigurations(), vscode.DebugConfigurationProviderTriggerKind.Dynamic),
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new RingsideAdapterFactory(context.extensionPath)),
+    registerPrivilegeStatus(),
+    registerFileCommands(),
+  );
+}
+
+async function startLanguageClient(context: vscode.ExtensionContext): Promise<void> {
   const module = context.asAbsolutePath(path.join('dist', 'languageServer.js'));
   const server: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -17,6 +31,12 @@ export async function activate(context: ExtensionContext): Promise<void> {
   client = new LanguageClient(LANGUAGE_CLIENT_ID, LANGUAGE_CLIENT_NAME, server, options);
   context.subscriptions.push(client);
   await client.start();
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  // The debugger first: a language server that fails to start must not take F5 down with it.
+  registerDebugger(context);
+  await startLanguageClient(context);
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,0 +1,244 @@
+// Launch configuration checks the adapter (before it builds a machine) and the extension (before VS Code starts a
+// session) share, so a bad launch.json gets the same single message, naming the attribute and the fix, in both places.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_MEMORY, MAX_HARTS, memorySizeFix, parseMemorySize } from '../emulator/machine';
+import { isElf } from '../emulator/loader/elf';
+import { DriveError, FileDisk } from '../emulator/devices/file-disk';
+import type { LaunchArguments } from './protocol';
+
+/** What a program file is, judged by its name (sources) or its first bytes (ELF). */
+export type ProgramKind = 'assembly' | 'elf' | 'c' | 'other' | 'missing' | 'directory';
+
+/** A launch configuration that passed every check, with paths absolute and defaults filled in. */
+export interface ResolvedLaunch {
+  /** Assembly sources to assemble and link in this order, or one ELF; empty when the firmware runs alone. */
+  programs: string[];
+  programKind: 'assembly' | 'elf' | 'image' | 'none';
+  /** Firmware; undefined for none (the program runs alone, from its entry). */
+  bios?: string;
+  /** The kernel: `kernel`, or with `bios`, the program. */
+  kernel?: string;
+  initrd?: string;
+  append?: string;
+  smp: number;
+  /** RAM in bytes. */
+  memory: number;
+  drive?: string;
+  stopOnEntry: boolean;
+  maxInstructions?: number;
+  cwd: string;
+  includePaths: string[];
+  /** Preprocessor definitions as the assembler takes them (NAME alone means NAME=1, as with -D). */
+  defines: Record<string, string>;
+  noDebug: boolean;
+}
+
+export type LaunchValidation = { ok: true; launch: ResolvedLaunch } | { ok: false; error: string };
+
+const ASSEMBLY_EXTENSIONS = ['.S', '.s', '.asm'];
+const C_EXTENSIONS = ['.c', '.h'];
+
+/** A bad attribute: caught once in validateLaunchArguments and turned into its message. */
+class LaunchProblem extends Error {
+  /** `fix` may be left out when the problem's text, coming from elsewhere, already says how to fix it. */
+  constructor(readonly attribute: keyof LaunchArguments, problem: string, fix?: string) {
+    super(`Ringside launch configuration: "${attribute}" ${problem}${fix === undefined ? '' : `; ${fix}`}.`);
+  }
+}
+
+const describe = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'string' ? `"${v}" (text)` : `${String(v)} (a ${typeof v})`);
+
+/** Reads the first bytes of a file to tell an ELF from anything else, without reading it all. */
+function head(file: string): Uint8Array {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const bytes = new Uint8Array(4);
+    const n = fs.readSync(fd, bytes, 0, 4, 0);
+    return bytes.subarray(0, n);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Classifies a program path (absolute): by extension for sources, by the ELF magic otherwise. */
+export function classifyProgram(file: string): ProgramKind {
+  let stat: fs.Stats;
+  try { stat = fs.statSync(file); } catch { return 'missing'; }
+  if (stat.isDirectory()) return 'directory';
+  const ext = path.extname(file);
+  if (ASSEMBLY_EXTENSIONS.includes(ext)) return 'assembly';
+  if (C_EXTENSIONS.includes(ext)) return 'c';
+  try { return isElf(head(file)) ? 'elf' : 'other'; } catch { return 'other'; }
+}
+
+function unsubstituted(attribute: keyof LaunchArguments, value: string): void {
+  const variable = /\$\{[^}]*\}/.exec(value);
+  if (variable) throw new LaunchProblem(attribute, `contains ${variable[0]}, a variable VS Code did not substitute`, 'use a variable VS Code knows (such as ${workspaceFolder} or ${file}) or write the path out');
+}
+
+function text(attribute: keyof LaunchArguments, value: unknown, fix: string): string {
+  if (typeof value !== 'string' || value === '') throw new LaunchProblem(attribute, `must be ${fix}, got ${value === '' ? 'an empty string' : describe(value)}`, `set "${attribute}" to ${fix}`);
+  return value;
+}
+
+/** An existing regular file, resolved against cwd. */
+function existingFile(attribute: keyof LaunchArguments, value: unknown, cwd: string, what: string): string {
+  const file = path.resolve(cwd, text(attribute, value, `the path of ${what}`));
+  unsubstituted(attribute, file);
+  let stat: fs.Stats;
+  try { stat = fs.statSync(file); } catch {
+    throw new LaunchProblem(attribute, `names ${file}, which does not exist`, `check the path (relative paths are resolved against ${cwd})`);
+  }
+  if (!stat.isFile()) throw new LaunchProblem(attribute, `names ${file}, which is ${stat.isDirectory() ? 'a folder' : 'not a regular file'}`, `give the path of ${what}`);
+  return file;
+}
+
+function existingFolder(attribute: keyof LaunchArguments, value: string, cwd: string): string {
+  const folder = path.resolve(cwd, value);
+  unsubstituted(attribute, folder);
+  let stat: fs.Stats | undefined;
+  try { stat = fs.statSync(folder); } catch { stat = undefined; }
+  if (!stat?.isDirectory()) throw new LaunchProblem(attribute, `names ${folder}, which is ${stat ? 'not a folder' : 'missing'}`, 'give an existing folder');
+  return folder;
+}
+
+function textList(attribute: keyof LaunchArguments, value: unknown, what: string): string[] {
+  if (!Array.isArray(value) || !value.every((v): v is string => typeof v === 'string')) {
+    throw new LaunchProblem(attribute, `must be a list of ${what}, got ${describe(value)}`, `write it as ["…", "…"]`);
+  }
+  return value;
+}
+
+function flag(attribute: keyof LaunchArguments, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new LaunchProblem(attribute, `must be true or false, got ${describe(value)}`, `write ${attribute === 'stopOnEntry' ? 'true' : 'false'} without quotes`);
+  return value;
+}
+
+function wholeNumber(attribute: keyof LaunchArguments, value: unknown, min: number, max: number, fix: string): number {
+  if (typeof value === 'string' && /^\d+$/.test(value)) throw new LaunchProblem(attribute, `must be a number, got ${describe(value)}`, `write ${value} without quotes`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new LaunchProblem(attribute, `must be a whole number from ${min} to ${max}, got ${describe(value)}`, fix);
+  }
+  return value;
+}
+
+function memory(value: unknown): number {
+  if (value === undefined) return DEFAULT_MEMORY;
+  const fix = 'set "memory" to a size such as "128M" or "1G", or a number of bytes';
+  let bytes: number | undefined;
+  if (typeof value === 'number') bytes = value;
+  else if (typeof value === 'string') bytes = parseMemorySize(value.trim());
+  if (bytes === undefined) throw new LaunchProblem('memory', `must be a size such as "128M", got ${describe(value)}`, fix);
+  const sizeFix = memorySizeFix(bytes);
+  if (sizeFix) throw new LaunchProblem('memory', `is ${describe(value)}, a size the machine cannot have`, `${sizeFix}, such as "128M" or "1G"`);
+  return bytes;
+}
+
+function defines(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const d of value === undefined ? [] : textList('defines', value, 'preprocessor definitions')) {
+    const m = /^([A-Za-z_]\w*)(?:=([\s\S]*))?$/.exec(d);
+    if (!m) throw new LaunchProblem('defines', `has "${d}", which is not NAME or NAME=VALUE with NAME a C identifier`, 'write each definition as "NAME" or "NAME=VALUE"');
+    out[m[1]] = m[2] ?? '1';
+  }
+  return out;
+}
+
+/** What one program file is, or the problem that stops it from running. */
+function programFile(file: string, withFirmware: boolean): 'assembly' | 'elf' | 'image' {
+  const kind = classifyProgram(file);
+  switch (kind) {
+    case 'assembly': case 'elf': return kind;
+    case 'missing': throw new LaunchProblem('program', `names ${file}, which does not exist`, 'check the path (relative paths are resolved against "cwd", by default the workspace folder)');
+    case 'directory': throw new LaunchProblem('program', `names ${file}, which is a folder`, 'give a .S file or an ELF file in it');
+    case 'c': throw new LaunchProblem('program', `names ${file}, a C source, which Ringside does not compile`, 'compile it with riscv64-unknown-elf-gcc -g (see examples/build.sh) and set "program" to the ELF file');
+    case 'other':
+      if (withFirmware) return 'image'; // a raw kernel Image, which the firmware jumps to
+      throw new LaunchProblem('program', `names ${file}, which is neither an assembly source (.S, .s, .asm) nor an ELF file`, 'give a .S file or an ELF file, or a firmware in "bios" to boot a raw kernel image');
+  }
+}
+
+function programs(value: unknown, cwd: string, withFirmware: boolean): { files: string[]; kind: ResolvedLaunch['programKind'] } {
+  if (value === undefined) return { files: [], kind: 'none' };
+  const list = Array.isArray(value) ? textList('program', value, 'assembly source paths') : [text('program', value, 'the path of a .S file or an ELF file')];
+  if (list.length === 0) throw new LaunchProblem('program', 'is an empty list', 'list at least one .S file');
+  const files = list.map((p) => {
+    if (p === '') throw new LaunchProblem('program', 'has an empty path', 'give the path of a .S file or an ELF file');
+    const file = path.resolve(cwd, p);
+    unsubstituted('program', file);
+    return file;
+  });
+  const kinds = files.map((f) => programFile(f, withFirmware));
+  if (files.length > 1) {
+    const notSource = files.findIndex((_, i) => kinds[i] !== 'assembly');
+    if (notSource >= 0) throw new LaunchProblem('program', `lists ${files[notSource]}, which is not an assembly source; only .S files are linked together`, 'give one ELF file on its own, or only .S/.s/.asm files');
+  }
+  return { files, kind: kinds[0] };
+}
+
+/** A disk image the board can attach: checked by opening it as the machine will (read-only, so nothing is changed). */
+function disk(value: unknown, cwd: string): string {
+  const file = existingFile('drive', value, cwd, 'a raw disk image');
+  try {
+    FileDisk.open({ file, readOnly: true }).close();
+  } catch (e) {
+    if (e instanceof DriveError) throw new LaunchProblem('drive', `cannot be attached: ${e.message}`);
+    throw e;
+  }
+  return file;
+}
+
+function firmware(value: unknown, cwd: string): string | undefined {
+  if (value === undefined || value === 'none') return undefined;
+  return existingFile('bios', value, cwd, 'a firmware image such as OpenSBI\'s fw_dynamic.bin, or "none"');
+}
+
+function resolve(args: LaunchArguments, baseCwd: string): ResolvedLaunch {
+  const cwd = args.cwd === undefined ? baseCwd : existingFolder('cwd', text('cwd', args.cwd, 'a folder path'), baseCwd);
+  const bios = firmware(args.bios, cwd);
+  const program = programs(args.program, cwd, bios !== undefined);
+  const kernel = args.kernel === undefined ? undefined : existingFile('kernel', args.kernel, cwd, 'a kernel image');
+  if (kernel !== undefined && program.files.length > 0) {
+    throw new LaunchProblem('kernel', 'is given as well as "program"; only one of them can be the kernel', 'remove "program", or remove "kernel" and keep the kernel in "program"');
+  }
+  if (kernel === undefined && program.files.length === 0 && bios === undefined) {
+    throw new LaunchProblem('program', 'is missing, and nothing else (no "kernel", no "bios") says what to run', 'set "program" to a .S file or an ELF file, for example "${file}"');
+  }
+  const initrd = args.initrd === undefined ? undefined : existingFile('initrd', args.initrd, cwd, 'an initial RAM disk');
+  if (initrd !== undefined && bios === undefined) throw new LaunchProblem('initrd', 'needs firmware: the firmware hands it to the kernel through the device tree', 'set "bios" to a firmware such as OpenSBI\'s fw_dynamic.bin');
+  const append = typeof args.append === 'string' || args.append === undefined ? args.append : text('append', args.append, 'a kernel command line');
+  if (append !== undefined && bios === undefined) throw new LaunchProblem('append', 'needs firmware: the command line reaches the kernel in the device tree the firmware passes', 'set "bios" to a firmware such as OpenSBI\'s fw_dynamic.bin, or remove "append"');
+  return {
+    programs: program.files,
+    programKind: program.kind,
+    bios,
+    kernel: kernel ?? (bios !== undefined ? program.files[0] : undefined),
+    initrd,
+    append,
+    smp: args.smp === undefined ? 1 : wholeNumber('smp', args.smp, 1, MAX_HARTS, `set "smp" to the number of harts, 1 to ${MAX_HARTS}`),
+    memory: memory(args.memory),
+    drive: args.drive === undefined ? undefined : disk(args.drive, cwd),
+    stopOnEntry: flag('stopOnEntry', args.stopOnEntry, true),
+    maxInstructions: args.maxInstructions === undefined ? undefined
+      : wholeNumber('maxInstructions', args.maxInstructions, 1, Number.MAX_SAFE_INTEGER, 'set "maxInstructions" to a positive whole number, or remove it to run without a limit'),
+    cwd,
+    includePaths: (args.includePaths === undefined ? [] : textList('includePaths', args.includePaths, 'folder paths')).map((d) => existingFolder('includePaths', d, cwd)),
+    defines: defines(args.defines),
+    noDebug: flag('noDebug', args.noDebug, false),
+  };
+}
+
+/**
+ * Checks every launch attribute that can be checked without starting the machine (types, ranges, that files exist
+ * and are what they claim), resolving relative paths against `cwd` (the workspace folder) or the `cwd` attribute.
+ */
+export function validateLaunchArguments(args: LaunchArguments, cwd: string): LaunchValidation {
+  try {
+    return { ok: true, launch: resolve(args, cwd) };
+  } catch (e) {
+    if (e instanceof LaunchProblem) return { ok: false, error: e.message };
+    throw e;
+  }
+}
