@@ -38,6 +38,8 @@ export async function launchChromium(options: ChromiumOptions): Promise<RunningC
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath, headless: options.headless, args: [...ARGS, `--window-size=${viewport.width},${viewport.height}`], viewport,
   });
+  // No per-action time limit: the test runner's timeout bounds a test, and a screenshot shows where it stalled.
+  context.setDefaultTimeout(0);
   let closed: Promise<void> | undefined;
   const close = () => closed ??= context.close().finally(() => {
     if (ownProfile) fs.rmSync(profileDir, { recursive: true, force: true });

@@ -33,6 +33,8 @@ export interface CodeServerOptions {
   workspace: string;
   /** Where the server's private state goes; a fresh temporary folder when omitted (and deleted on stop). */
   stateDir?: string;
+  /** User settings over the quiet defaults, e.g. `{ 'debug.allowBreakpointsEverywhere': true }`. */
+  settings?: Record<string, unknown>;
   /** Called with each line the server logs. */
   onLog?: (line: string) => void;
 }
@@ -73,7 +75,7 @@ function freePort(): Promise<number> {
   });
 }
 
-function prepareState(stateDir: string): Record<string, string> {
+function prepareState(stateDir: string, settings: Record<string, unknown>): Record<string, string> {
   const dirs = {
     userData: path.join(stateDir, 'user-data'),
     extensions: path.join(stateDir, 'extensions'),
@@ -83,7 +85,7 @@ function prepareState(stateDir: string): Record<string, string> {
   };
   for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
   fs.mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
-  fs.writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), `${JSON.stringify(SETTINGS, null, 2)}\n`);
+  fs.writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), `${JSON.stringify({ ...SETTINGS, ...settings }, null, 2)}\n`);
   return dirs;
 }
 
@@ -121,7 +123,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   if (!entry) throw new CodeServerError(`code-server is not installed: run \`${INSTALL_COMMAND}\` first (.ci/run does)`);
   const ownState = options.stateDir === undefined;
   const stateDir = options.stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-code-server-'));
-  const dirs = prepareState(stateDir);
+  const dirs = prepareState(stateDir, options.settings ?? {});
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const args = [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', dirs.userData,

@@ -28,13 +28,15 @@ export interface OpenWorkbench {
 }
 
 export interface WorkbenchOptions extends WorkbenchLaunch {
+  /** User settings over the server's quiet defaults. */
+  settings?: Record<string, unknown>;
   /** Called with the exit code when the extension tests end (the workbench calls window.codeAutomationExit). */
   onTestsExit?: (code: number) => void;
 }
 
 /** Starts code-server and Chromium and opens the workbench; the caller awaits what it needs on the page. */
 export async function openWorkbench(options: WorkbenchOptions = {}): Promise<OpenWorkbench> {
-  const server = await startCodeServer({ workspace: EXAMPLES });
+  const server = await startCodeServer({ workspace: EXAMPLES, settings: options.settings });
   let browser: RunningChromium | undefined;
   const close = async () => {
     await browser?.close();
