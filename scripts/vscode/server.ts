@@ -92,7 +92,7 @@ function prepareState(stateDir: string, settings: Record<string, unknown>): Reco
 /** A path on the server machine as the web workbench names it: the remote authority is the server itself. */
 const remoteUri = (origin: string, file: string): string => `vscode-remote://${new URL(origin).host}${path.resolve(file)}`;
 
-function workbenchUrl(origin: string, workspace: string, launch: WorkbenchLaunch): string {
+export function workbenchUrl(origin: string, workspace: string, launch: WorkbenchLaunch): string {
   const payload: [string, string][] = [['extensionDevelopmentPath', remoteUri(origin, launch.extensionDevelopmentPath ?? REPO_ROOT)]];
   if (launch.extensionTestsPath) payload.push(['extensionTestsPath', remoteUri(origin, launch.extensionTestsPath)]);
   return `${origin}/?folder=${encodeURIComponent(path.resolve(workspace))}&payload=${encodeURIComponent(JSON.stringify(payload))}`;

@@ -93,16 +93,18 @@ export class ConsoleLog {
  */
 export function formatConsole(args: readonly unknown[]): string {
   const [first, ...rest] = args;
-  if (typeof first !== 'string') return args.map(String).join(' ');
+  if (typeof first !== 'string') return args.map(show).join(' ');
   const text = first.replace(/%[sdifoOc%]/g, (spec) => {
     if (spec === '%%') return '%';
     const value = rest.shift();
     if (spec === '%c') return '';
-    return typeof value === 'object' ? JSON.stringify(value) : String(value);
+    return show(value);
   });
   if (rest.length === 0) return text;
-  return `${text} ${typeof rest[0] === 'string' ? formatConsole(rest) : rest.map(String).join(' ')}`;
+  return `${text} ${typeof rest[0] === 'string' ? formatConsole(rest) : rest.map(show).join(' ')}`;
 }
+
+const show = (value: unknown): string => typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
 
 /** Saves a full-page screenshot as RESULTS_DIR/NAME.png and returns its path. */
 export async function screenshot(page: Page, name: string): Promise<string> {
