@@ -53,7 +53,11 @@ async function startWeb(options: StartOptions): Promise<void> {
   const url = server.workbenchUrl();
   process.stdout.write(`VS Code (code-server) with Ringside loaded: ${url}\nCtrl-C stops it.\n`);
   if (!options.open) return;
-  const browser = session.browser = await launchChromium({ headless: false });
+  const browser = session.browser = await launchChromium({ headless: false }).catch(async (e: unknown) => {
+    await server.stop();
+    const first = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+    throw new ChromiumError(`Chromium could not open a window (${first}); with no display, use \`npm start -- --no-open\` and open the URL elsewhere`);
+  });
   const page = browser.context.pages()[0] ?? await browser.context.newPage();
   // Closing the browser window ends the session, as closing a desktop window would.
   browser.context.on('close', () => void stop(0));

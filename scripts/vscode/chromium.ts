@@ -37,6 +37,9 @@ export async function launchChromium(options: ChromiumOptions): Promise<RunningC
   const viewport = options.viewport ?? { width: 1280, height: 800 };
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath, headless: options.headless, args: [...ARGS, `--window-size=${viewport.width},${viewport.height}`], viewport,
+  }).catch((e: unknown) => {
+    if (ownProfile) fs.rmSync(profileDir, { recursive: true, force: true });
+    throw e;
   });
   // No per-action time limit: the test runner's timeout bounds a test, and a screenshot shows where it stalled.
   context.setDefaultTimeout(0);
