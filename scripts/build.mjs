@@ -7,6 +7,7 @@ const entries = [
   { in: 'cli/main.ts', out: 'cli' },
   { in: 'language-server/server.ts', out: 'languageServer' },
   { in: 'extension/extension.ts', out: 'extension' },
+  { in: 'debug-adapter/main.ts', out: 'debugAdapter' },
 ];
 
 await build({

@@ -1,0 +1,588 @@
+// The DAP session: translates Debug Adapter Protocol requests into calls on the machine, its run control and the
+// debugger's models, and machine events into DAP events. No emulation logic lives here.
+import {
+  DebugSession, ExitedEvent, InitializedEvent, OutputEvent, StoppedEvent, TerminatedEvent, Event, Thread, ErrorDestination,
+} from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { Hart } from '../emulator/hart';
+import { Access } from '../emulator/mmu';
+import { EVENTS, REQUESTS, privilegeInfo, type LaunchArguments, type PrivilegeEventBody, type TranslateArguments } from './protocol';
+import { validateLaunchArguments, type ResolvedLaunch } from './launch-config';
+import { loadTarget, LaunchError, type Target } from './target';
+import { Breakpoints, TRAP_FILTERS } from './breakpoints';
+import { Execution, type Stop } from './execution';
+import { Stacks } from './stack';
+import { scopes, setVariable, type VariableNode } from './variables';
+import { machineEvalContext } from './machine-context';
+import { evaluateExpression, formatValue } from './expression';
+import { runConsoleCommand } from './console-commands';
+import { formatMemoryReference, parseMemoryReference, readMemory, writeMemory } from './memory';
+import { disassembleRequest } from './disassembly';
+import { translateResponseBody } from './page-walk';
+
+/** A user-facing failure of one request: sent as its error response, and the session goes on. */
+class RequestError extends Error {}
+
+/** Requests that make sense only once a program is loaded. */
+const NEEDS_TARGET = new Set([
+  'threads', 'stackTrace', 'scopes', 'variables', 'setVariable', 'continue', 'next', 'stepIn', 'stepOut', 'pause', 'evaluate',
+  'readMemory', 'writeMemory', 'disassemble', 'setBreakpoints', 'setFunctionBreakpoints', 'setInstructionBreakpoints',
+  'setExceptionBreakpoints', 'dataBreakpointInfo', 'setDataBreakpoints', 'exceptionInfo', 'configurationDone', REQUESTS.translate,
+]);
+
+/** What one session has loaded: the machine and the models over it. */
+interface Loaded {
+  launch: ResolvedLaunch;
+  target: Target;
+  breakpoints: Breakpoints;
+  execution: Execution;
+  stacks: Stacks;
+}
+
+/** Breakpoint requests, replayed on restart so the new machine gets the same breakpoints. */
+interface Requested {
+  sources: Map<string, DebugProtocol.SourceBreakpoint[]>;
+  functions: DebugProtocol.FunctionBreakpoint[];
+  instructions: DebugProtocol.InstructionBreakpoint[];
+  data: DebugProtocol.DataBreakpoint[];
+  filters: string[];
+  filterOptions: DebugProtocol.ExceptionFilterOptions[];
+}
+
+const threadId = (hart: number): number => hart + 1;
+
+export class RingsideDebugSession extends DebugSession {
+  private loaded: Loaded | undefined;
+  private requested: Requested = { sources: new Map(), functions: [], instructions: [], data: [], filters: [], filterOptions: [] };
+  /** variablesReference → the hart and the path of names from the scope down to the node. */
+  private handles = new Map<number, { hart: number; path: string[] }>();
+  private nextHandle = 1;
+  private lastStop: Stop | undefined;
+  private configured = false;
+  private output: number[] = [];
+  private outputScheduled = false;
+
+  constructor() {
+    super();
+    this.setDebuggerLinesStartAt1(true);
+    this.setDebuggerColumnsStartAt1(true);
+  }
+
+  // ---- protocol plumbing: every failure is one clear message, never a stack trace ----
+
+  protected override dispatchRequest(request: DebugProtocol.Request): void {
+    const args: unknown = request.arguments;
+    if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) {
+      this.fail(request, `the arguments of '${request.command}' must be a JSON object`);
+      return;
+    }
+    request.arguments ??= {};
+    if (NEEDS_TARGET.has(request.command) && !this.loaded) {
+      this.fail(request, `'${request.command}' needs a running program: send 'launch' first`);
+      return;
+    }
+    super.dispatchRequest(request);
+  }
+
+  /** The library reports exceptions from handlers with their stack; ours are reported by `guard` instead. */
+  protected override sendErrorResponse(response: DebugProtocol.Response, codeOrMessage: number | DebugProtocol.Message, format?: string,
+    variables?: Record<string, string>, dest?: ErrorDestination): void {
+    if (typeof codeOrMessage === 'number' && format === '{_stack}') {
+      super.sendErrorResponse(response, { id: 1104, format: `internal error in '${response.command}': ${variables?._exception ?? 'unknown'}`, showUser: true });
+      return;
+    }
+    super.sendErrorResponse(response, codeOrMessage as DebugProtocol.Message, format, variables, dest);
+  }
+
+  private fail(request: DebugProtocol.Request, message: string): void {
+    const response: DebugProtocol.Response = { seq: 0, type: 'response', request_seq: request.seq, command: request.command, success: false };
+    super.sendErrorResponse(response, { id: 1, format: message.replace(/[{}]/g, ''), showUser: true });
+  }
+
+  /** Runs a handler; a RequestError (or a model's error) becomes the response's message. */
+  private guard(response: DebugProtocol.Response, body: () => void): void {
+    try {
+      body();
+      this.sendResponse(response);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      super.sendErrorResponse(response, { id: 2, format: message.replace(/[{}]/g, ''), showUser: true });
+    }
+  }
+
+  private get l(): Loaded {
+    return this.loaded!;
+  }
+
+  private hartOf(thread: unknown): Hart {
+    const harts = this.l.target.machine.harts;
+    if (typeof thread !== 'number' || !Number.isInteger(thread) || thread < 1 || thread > harts.length) {
+      throw new RequestError(`thread ${String(thread)} does not exist: threads are 1..${harts.length}, one per hart`);
+    }
+    return harts[thread - 1];
+  }
+
+  /** The hart requests without a thread refer to: the one that stopped last. */
+  private get focus(): Hart {
+    return this.l.target.machine.harts[this.lastStop?.hart ?? 0];
+  }
+
+  private needStopped(): void {
+    if (this.l.execution.running) throw new RequestError('the program is running: pause it first');
+  }
+
+  // ---- initialize, launch, configuration ----
+
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+    response.body = {
+      supportsConfigurationDoneRequest: true,
+      supportsConditionalBreakpoints: true,
+      supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
+      supportsFunctionBreakpoints: true,
+      supportsInstructionBreakpoints: true,
+      supportsDataBreakpoints: true,
+      supportsDataBreakpointBytes: true,
+      supportsEvaluateForHovers: true,
+      supportsSetVariable: true,
+      supportsReadMemoryRequest: true,
+      supportsWriteMemoryRequest: true,
+      supportsDisassembleRequest: true,
+      supportsSteppingGranularity: true,
+      supportsExceptionInfoRequest: true,
+      supportsExceptionOptions: false,
+      supportsExceptionFilterOptions: true,
+      exceptionBreakpointFilters: TRAP_FILTERS.map(({ matches: _m, ...f }) => f),
+      supportsRestartRequest: true,
+      supportsTerminateRequest: true,
+      supportsValueFormattingOptions: true,
+      supportsDelayedStackTraceLoading: true,
+      supportsSingleThreadExecutionRequests: false,
+    };
+    this.sendResponse(response);
+  }
+
+  protected override launchRequest(response: DebugProtocol.LaunchResponse, args: DebugProtocol.LaunchRequestArguments): void {
+    this.guard(response, () => {
+      if (this.loaded) throw new RequestError('a program is already running in this session');
+      const a = args as LaunchArguments;
+      const v = validateLaunchArguments(a, typeof a.cwd === 'string' ? a.cwd : process.cwd());
+      if (!v.ok) throw new RequestError(v.error);
+      this.load(v.launch);
+      this.sendEvent(new InitializedEvent());
+    });
+  }
+
+  private load(launch: ResolvedLaunch): void {
+    let target: Target;
+    try {
+      target = loadTarget(launch);
+    } catch (e) {
+      if (e instanceof LaunchError) throw new RequestError(`Ringside cannot launch: ${e.message}`);
+      throw e;
+    }
+    const m = target.machine;
+    const breakpoints = new Breakpoints(m, target.lines, (text) => this.sendEvent(new OutputEvent(`${text}\n`, 'console')));
+    const stacks = new Stacks(m, target.lines, target.cfi, () => m.symbols);
+    const execution = new Execution(m, breakpoints, stacks, launch.maxInstructions ?? Infinity);
+    execution.events.on('stopped', (s) => this.stopped(s));
+    execution.events.on('exited', (e) => this.exited(e.code, e.message));
+    m.events.on('output', (b) => this.guestOutput(b));
+    this.loaded = { launch, target, breakpoints, execution, stacks };
+    for (const w of target.warnings) this.sendEvent(new OutputEvent(`ringside: ${w}\n`, 'console'));
+  }
+
+  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    this.guard(response, () => {
+      if (this.configured) return;
+      this.configured = true;
+      this.begin();
+    });
+  }
+
+  private begin(): void {
+    const l = this.l;
+    if (l.launch.stopOnEntry && !l.launch.noDebug) l.execution.announce({ reason: 'entry', hart: 0, description: 'stopped at the entry point' });
+    else l.execution.continue();
+  }
+
+  protected override restartRequest(response: DebugProtocol.RestartResponse): void {
+    this.guard(response, () => {
+      if (!this.loaded) throw new RequestError("'restart' needs a running program: send 'launch' first");
+      const launch = this.l.launch;
+      this.shutdownMachine();
+      this.loaded = undefined;
+      this.load(launch);
+      this.replayBreakpoints();
+      this.begin();
+    });
+  }
+
+  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
+    this.shutdownMachine();
+    this.sendResponse(response);
+  }
+
+  protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
+    this.shutdownMachine();
+    this.sendResponse(response);
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  /** Stops running and writes guest disk writes back to their files. */
+  private shutdownMachine(): void {
+    if (!this.loaded) return;
+    this.l.execution.terminate();
+    for (const d of this.l.target.disks) {
+      try { d.flush(); d.close(); } catch (e) { this.sendEvent(new OutputEvent(`ringside: ${(e as Error).message}\n`, 'stderr')); }
+    }
+    this.l.target.disks.length = 0;
+  }
+
+  // ---- breakpoints ----
+
+  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    this.guard(response, () => {
+      const file = args.source?.path;
+      if (typeof file !== 'string') throw new RequestError("'setBreakpoints' needs source.path: breakpoints are set in files");
+      const bps = Array.isArray(args.breakpoints) ? args.breakpoints : (args.lines ?? []).map((line) => ({ line }));
+      this.requested.sources.set(file, bps);
+      response.body = { breakpoints: this.l.breakpoints.setSourceBreakpoints(file, bps) };
+      this.l.execution.breakpointsChanged();
+    });
+  }
+
+  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    this.guard(response, () => {
+      this.requested.functions = asArray(args.breakpoints, 'breakpoints');
+      response.body = { breakpoints: this.l.breakpoints.setFunctionBreakpoints(this.requested.functions) };
+      this.l.execution.breakpointsChanged();
+    });
+  }
+
+  protected override setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): void {
+    this.guard(response, () => {
+      this.requested.instructions = asArray(args.breakpoints, 'breakpoints');
+      response.body = { breakpoints: this.l.breakpoints.setInstructionBreakpoints(this.requested.instructions) };
+      this.l.execution.breakpointsChanged();
+    });
+  }
+
+  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+    this.guard(response, () => {
+      this.requested.filters = asArray(args.filters, 'filters');
+      this.requested.filterOptions = args.filterOptions ?? [];
+      response.body = { breakpoints: this.l.breakpoints.setExceptionFilters(this.requested.filters, this.requested.filterOptions) };
+    });
+  }
+
+  protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
+    this.guard(response, () => {
+      if (typeof args.name !== 'string') throw new RequestError("'dataBreakpointInfo' needs a name: an expression naming memory, such as total or *(u64*)(sp+8)");
+      if (args.variablesReference !== undefined && !args.asAddress) {
+        const node = this.variableNode(args.variablesReference, args.name);
+        if (!node?.evaluateName || !node.evaluateName.startsWith('*')) {
+          response.body = { dataId: null, description: `${args.name} is a register, not memory: add a data breakpoint on an address (e.g. *(u64*)${node?.evaluateName ?? args.name})` };
+          return;
+        }
+      }
+      const hart = args.frameId !== undefined ? this.hartOf(Stacks.decodeFrameId(args.frameId).hart + 1) : this.focus;
+      response.body = this.l.breakpoints.dataBreakpointInfo(args.name, machineEvalContext(this.l.target.machine, hart), args.bytes, args.asAddress);
+    });
+  }
+
+  protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
+    this.guard(response, () => {
+      this.requested.data = asArray(args.breakpoints, 'breakpoints');
+      response.body = { breakpoints: this.l.breakpoints.setDataBreakpoints(this.requested.data) };
+    });
+  }
+
+  private replayBreakpoints(): void {
+    const b = this.l.breakpoints, r = this.requested;
+    for (const [file, bps] of r.sources) b.setSourceBreakpoints(file, bps);
+    b.setFunctionBreakpoints(r.functions);
+    b.setInstructionBreakpoints(r.instructions);
+    b.setDataBreakpoints(r.data);
+    b.setExceptionFilters(r.filters, r.filterOptions);
+    this.l.execution.breakpointsChanged();
+  }
+
+  // ---- execution ----
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    this.guard(response, () => {
+      response.body = { allThreadsContinued: true };
+      this.resume(() => this.l.execution.continue());
+    });
+  }
+
+  protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
+    this.guard(response, () => this.resume(() => this.l.execution.step(this.hartOf(args.threadId).hartId, 'over', granularity(args.granularity))));
+  }
+
+  protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
+    this.guard(response, () => this.resume(() => this.l.execution.step(this.hartOf(args.threadId).hartId, 'in', granularity(args.granularity))));
+  }
+
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): void {
+    this.guard(response, () => this.resume(() => this.l.execution.step(this.hartOf(args.threadId).hartId, 'out', granularity(args.granularity))));
+  }
+
+  protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
+    this.guard(response, () => this.l.execution.pause());
+  }
+
+  /** Resumes after the response is sent, so that `stopped` never arrives before the request's own response. */
+  private resume(go: () => void): void {
+    if (this.l.execution.exited) throw new RequestError('the program has exited: restart the session to run it again');
+    this.needStopped();
+    this.invalidate();
+    setImmediate(go);
+  }
+
+  private invalidate(): void {
+    this.handles.clear();
+    this.l.stacks.invalidate();
+  }
+
+  private stopped(s: Stop): void {
+    this.lastStop = s;
+    this.invalidate();
+    this.flushOutput();
+    const e = new StoppedEvent(s.reason, threadId(s.hart), s.text) as DebugProtocol.StoppedEvent;
+    e.body.allThreadsStopped = true;
+    if (s.description) e.body.description = s.description;
+    if (s.hitBreakpointIds) e.body.hitBreakpointIds = s.hitBreakpointIds;
+    this.sendEvent(e);
+    const body: PrivilegeEventBody = { threadId: threadId(s.hart), ...privilegeInfo(this.l.target.machine.harts[s.hart].priv) };
+    this.sendEvent(new Event(EVENTS.privilege, body));
+  }
+
+  private exited(code: number, message: string): void {
+    this.flushOutput();
+    this.sendEvent(new OutputEvent(`ringside: ${message}\n`, 'console'));
+    this.sendEvent(new ExitedEvent(code));
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  // ---- guest console ----
+
+  private guestOutput(byte: number): void {
+    this.output.push(byte);
+    if (this.outputScheduled) return;
+    this.outputScheduled = true;
+    setImmediate(() => this.flushOutput());
+  }
+
+  private flushOutput(): void {
+    this.outputScheduled = false;
+    if (this.output.length === 0) return;
+    const text = Buffer.from(this.output).toString('latin1');
+    this.output = [];
+    this.sendEvent(new OutputEvent(text, 'stdout'));
+  }
+
+  /** Text for the guest's UART, as if typed on its serial line. */
+  private guestInput(text: string): void {
+    this.l.target.machine.uart.receive(Buffer.from(text, 'latin1'));
+    this.l.execution.wake();
+  }
+
+  // ---- threads and stacks ----
+
+  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    response.body = { threads: this.l.target.machine.harts.map((h) => new Thread(threadId(h.hartId), `hart ${h.hartId}`)) };
+    this.sendResponse(response);
+  }
+
+  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+    this.guard(response, () => {
+      this.needStopped();
+      response.body = this.l.stacks.stackTrace(this.hartOf(args.threadId), args.startFrame ?? 0, args.levels ?? 0);
+    });
+  }
+
+  // ---- variables ----
+
+  protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
+    this.guard(response, () => {
+      this.needStopped();
+      const hart = this.hartOf(Stacks.decodeFrameId(Number(args.frameId)).hart + 1);
+      response.body = {
+        scopes: scopes(hart).map((s) => ({
+          name: s.name, presentationHint: s.presentationHint, expensive: false, variablesReference: this.handle(hart.hartId, [s.name]),
+        })),
+      };
+    });
+  }
+
+  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    this.guard(response, () => {
+      this.needStopped();
+      const h = this.handles.get(args.variablesReference);
+      if (!h) throw new RequestError(`variables reference ${args.variablesReference} is stale: the program moved since; expand the view again`);
+      const hex = args.format?.hex ?? true;
+      const nodes = this.childrenOf(h.hart, h.path, hex);
+      response.body = { variables: nodes.map((n) => this.dapVariable(h.hart, [...h.path, n.name], n)) };
+    });
+  }
+
+  protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
+    this.guard(response, () => {
+      this.needStopped();
+      const h = this.handles.get(args.variablesReference);
+      if (!h) throw new RequestError(`variables reference ${args.variablesReference} is stale: expand the view again`);
+      const hart = this.l.target.machine.harts[h.hart];
+      const node = setVariable(hart, [...h.path, args.name], String(args.value), args.format?.hex ?? true);
+      this.l.stacks.invalidate();
+      const v = this.dapVariable(h.hart, [...h.path, node.name], node);
+      response.body = { value: v.value, type: v.type, variablesReference: v.variablesReference, memoryReference: v.memoryReference };
+    });
+  }
+
+  private childrenOf(hart: number, path: string[], hex: boolean): VariableNode[] {
+    const h = this.l.target.machine.harts[hart];
+    const scope = scopes(h).find((s) => s.name === path[0]);
+    if (!scope) throw new RequestError(`no scope named ${path[0]}`);
+    let nodes = scope.variables(hex);
+    for (const name of path.slice(1)) {
+      const n = nodes.find((x) => x.name === name);
+      if (!n?.children) throw new RequestError(`no variable ${path.join('.')}`);
+      nodes = n.children(hex);
+    }
+    return nodes;
+  }
+
+  private variableNode(reference: number, name: string): VariableNode | undefined {
+    const h = this.handles.get(reference);
+    return h ? this.childrenOf(h.hart, h.path, true).find((n) => n.name === name) : undefined;
+  }
+
+  private dapVariable(hart: number, path: string[], n: VariableNode): DebugProtocol.Variable {
+    return {
+      name: n.name, value: n.value, type: n.type, evaluateName: n.evaluateName, memoryReference: n.memoryReference,
+      variablesReference: n.children ? this.handle(hart, path) : 0,
+      presentationHint: n.editable ? undefined : { attributes: ['readOnly'] },
+    };
+  }
+
+  private handle(hart: number, path: string[]): number {
+    const id = this.nextHandle++;
+    this.handles.set(id, { hart, path });
+    return id;
+  }
+
+  // ---- evaluate and the Debug Console ----
+
+  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    this.guard(response, () => {
+      const text = String(args.expression ?? '');
+      if (this.l.execution.running) {
+        if (args.context !== 'repl') throw new RequestError('the program is running: pause it to evaluate expressions');
+        this.guestInput(`${text}\n`);
+        response.body = { result: `(sent to the guest's console: ${JSON.stringify(text)})`, variablesReference: 0 };
+        return;
+      }
+      const hart = args.frameId !== undefined ? this.hartOf(Stacks.decodeFrameId(args.frameId).hart + 1) : this.focus;
+      const context = machineEvalContext(this.l.target.machine, hart);
+      if (args.context === 'repl') {
+        const input = /^input\s(.*)$/s.exec(text);
+        if (input) {
+          this.guestInput(`${input[1]}\n`);
+          response.body = { result: `(queued for the guest's console: ${JSON.stringify(input[1])})`, variablesReference: 0 };
+          return;
+        }
+        const out = runConsoleCommand(text, { machine: this.l.target.machine, hart, context });
+        if (out) { response.body = { result: out.output, variablesReference: 0 }; return; }
+      }
+      const r = evaluateExpression(text, context);
+      const hex = args.format?.hex ?? true;
+      response.body = {
+        result: formatValue(r.value, r.type, hex), type: r.type, variablesReference: 0,
+        memoryReference: r.address !== undefined ? formatMemoryReference('virtual', r.address) : undefined,
+      };
+    });
+  }
+
+  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
+    this.guard(response, () => {
+      const x = this.lastStop?.exception;
+      if (!x) throw new RequestError('the program did not stop on a trap');
+      response.body = { exceptionId: x.id, description: x.description, breakMode: 'always', details: { message: x.details } };
+    });
+  }
+
+  // ---- memory ----
+
+  protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
+    this.guard(response, () => {
+      this.needStopped();
+      const { space, address } = parseMemoryReference(String(args.memoryReference));
+      const start = BigInt.asUintN(64, address + BigInt(args.offset ?? 0));
+      const r = readMemory(this.l.target.machine, this.focus, space, start, Number(args.count));
+      // DAP: the readable bytes from the start, then how many unreadable ones follow them.
+      const first = r.unreadable[0];
+      const readable = first === undefined ? r.data.length : first.offset;
+      response.body = {
+        address: `0x${start.toString(16)}`,
+        data: Buffer.from(r.data.subarray(0, readable)).toString('base64'),
+        unreadableBytes: first === undefined ? 0 : first.length,
+      };
+    });
+  }
+
+  protected override writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): void {
+    this.guard(response, () => {
+      this.needStopped();
+      const { space, address } = parseMemoryReference(String(args.memoryReference));
+      const data = Buffer.from(String(args.data), 'base64');
+      const start = BigInt.asUintN(64, address + BigInt(args.offset ?? 0));
+      const written = writeMemory(this.l.target.machine, this.focus, space, start, data);
+      if (written < data.length && !args.allowPartial) {
+        throw new RequestError(`only ${written} of ${data.length} bytes at 0x${start.toString(16)} are writable RAM; nothing beyond was written`);
+      }
+      this.invalidate();
+      response.body = { bytesWritten: written };
+    });
+  }
+
+  protected override disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {
+    this.guard(response, () => {
+      this.needStopped();
+      const { space, address } = parseMemoryReference(String(args.memoryReference));
+      const count = Number(args.instructionCount);
+      if (!Number.isInteger(count) || count < 0 || count > 100_000) throw new RequestError('instructionCount must be a whole number up to 100000');
+      response.body = {
+        instructions: disassembleRequest(this.l.target.machine, this.focus, space, { ...args, instructionCount: count, address },
+          this.l.target.machine.symbols, this.l.target.lines),
+      };
+    });
+  }
+
+  // ---- custom requests ----
+
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    if (command !== REQUESTS.translate) { super.customRequest(command, response, args); return; }
+    this.guard(response, () => {
+      this.needStopped();
+      const a = args as TranslateArguments;
+      if (typeof a.address !== 'string') throw new RequestError(`'${REQUESTS.translate}' needs address: an expression such as sp or 0x80001000`);
+      const hart = a.threadId !== undefined ? this.hartOf(a.threadId) : this.focus;
+      const va = evaluateExpression(a.address, machineEvalContext(this.l.target.machine, hart)).value;
+      const access = a.access === 'store' ? Access.Store : a.access === 'fetch' ? Access.Fetch : Access.Load;
+      response.body = translateResponseBody(hart.walk(va, access));
+    });
+  }
+}
+
+/** DAP's 'statement' granularity steps by line here: a source line is the statement of assembly. */
+function granularity(g: DebugProtocol.SteppingGranularity | undefined): 'line' | 'instruction' {
+  return g === 'instruction' ? 'instruction' : 'line';
+}
+
+function asArray<T>(v: T[] | undefined, what: string): T[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw new RequestError(`${what} must be an array`);
+  return v;
+}

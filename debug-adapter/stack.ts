@@ -1,0 +1,97 @@
+// Call stacks: each hart's frames, unwound from DWARF CFI, the frame pointer or ra, named by symbol and placed
+// on source lines; frames without line information point at their instruction, so VS Code shows disassembly.
+import * as path from 'node:path';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { Machine } from '../emulator/machine';
+import type { Hart } from '../emulator/hart';
+import { CSR } from '../emulator/csr/file';
+import type { ElfSymbol } from '../emulator/loader/elf';
+import type { CallFrameInfo } from '../emulator/loader/dwarf-frame';
+import { lookupPc, unwind, type UnwoundFrame } from './unwind';
+import { formatMemoryReference, readMemory } from './memory';
+import type { SourceLines, SourceLocation } from './source-lines';
+import type { CodeMap } from './execution';
+
+/** Frames per hart a stack trace may hold (frame ids encode hart and depth). */
+const MAX_FRAMES = 256;
+
+export class Stacks implements CodeMap {
+  /** Frames per hart, unwound once per stop. */
+  private readonly cache = new Map<number, UnwoundFrame[]>();
+
+  constructor(private readonly machine: Machine, private readonly lines: SourceLines, private readonly cfi: CallFrameInfo | undefined,
+    private readonly symbols: () => ElfSymbol[]) {}
+
+  /** The machine moved: unwind again when asked. */
+  invalidate(): void {
+    this.cache.clear();
+  }
+
+  frames(hart: Hart): UnwoundFrame[] {
+    let f = this.cache.get(hart.hartId);
+    if (!f) {
+      const regs = Array.from({ length: 32 }, (_, i) => hart.reg(i));
+      const read = (va: bigint): bigint | undefined => {
+        const r = readMemory(this.machine, hart, 'virtual', va, 8);
+        return r.unreadable.length > 0 ? undefined : r.data.reduceRight((v, b) => (v << 8n) | BigInt(b), 0n);
+      };
+      f = unwind({ pc: hart.pcBig, regs }, read, { cfi: this.cfi, symbols: this.symbols() }, MAX_FRAMES);
+      this.cache.set(hart.hartId, f);
+    }
+    return f;
+  }
+
+  /** DAP frames for a hart, ids encoding (hart, depth). */
+  stackTrace(hart: Hart, start = 0, levels = MAX_FRAMES): { stackFrames: DebugProtocol.StackFrame[]; totalFrames: number } {
+    const all = this.frames(hart);
+    const stackFrames = all.slice(start, start + (levels || MAX_FRAMES)).map((f, i) => this.dapFrame(hart, f, start + i));
+    return { stackFrames, totalFrames: all.length };
+  }
+
+  /** The hart and depth a frame id stands for. */
+  static decodeFrameId(id: number): { hart: number; depth: number } {
+    return { hart: Math.floor((id - 1) / MAX_FRAMES), depth: (id - 1) % MAX_FRAMES };
+  }
+
+  lineAt(pc: bigint): SourceLocation | undefined {
+    return this.lines.addressToLine(pc);
+  }
+
+  caller(hart: Hart): { pc: number; sp: bigint } | undefined {
+    this.invalidate();
+    const f = this.frames(hart)[1];
+    return f ? { pc: Number(BigInt.asIntN(64, f.pc)), sp: f.regs[2] } : undefined;
+  }
+
+  inTrapHandler(hart: Hart): boolean {
+    if (hart.priv === 0) return false;
+    const tvec = hart.priv === 3 ? CSR.mtvec : CSR.stvec;
+    const base = BigInt.asUintN(64, (BigInt(hart.csr.hi[tvec]) << 32n) | BigInt(hart.csr.lo[tvec] >>> 0)) & ~3n;
+    if (base === 0n) return false;
+    const handler = this.symbolAt(base), here = this.symbolAt(hart.pcBig);
+    return handler !== undefined && handler === here;
+  }
+
+  private dapFrame(hart: Hart, f: UnwoundFrame, depth: number): DebugProtocol.StackFrame {
+    const at = lookupPc(f);
+    const loc = this.lines.addressToLine(at);
+    const sym = this.symbolAt(at);
+    const name = sym ? (f.pc === sym.value ? sym.name : `${sym.name}+0x${(f.pc - sym.value).toString(16)}`) : `0x${f.pc.toString(16)}`;
+    const frame: DebugProtocol.StackFrame = {
+      id: hart.hartId * MAX_FRAMES + depth + 1, name, line: loc?.line ?? 0, column: loc ? 1 : 0,
+      instructionPointerReference: formatMemoryReference('virtual', f.pc),
+    };
+    if (loc) frame.source = { name: path.basename(loc.file), path: loc.file };
+    else frame.presentationHint = 'subtle';
+    return frame;
+  }
+
+  /** The function or label whose code holds address a (nearest symbol at or below it). */
+  private symbolAt(a: bigint): ElfSymbol | undefined {
+    let best: ElfSymbol | undefined;
+    for (const s of this.symbols()) {
+      if ((s.type === 'func' || s.type === 'notype') && s.section !== 0 && s.value <= a && (!best || s.value > best.value)) best = s;
+    }
+    return best;
+  }
+}
