@@ -26,11 +26,12 @@ import { debianLinux, DebianLinuxError, type DebianLinux } from '../test/support
 import { SHELL_PROMPT } from '../test/support/initramfs';
 import { LINUX_APPEND, LINUX_MEMORY, bootLinuxUnderQemu } from '../test/support/linux-boot';
 import { ASM_BENCH, ASM_TARGET_MS, benchAssembler } from './asm';
+import { DEBUGGER_BENCH, DEBUGGER_TARGETS, benchDebugger, median } from './debugger';
 
 const WORKLOADS = ['crc32', 'sieve', 'mix', 'crc32-sv39', 'sieve-sv39'];
 const LINUX_BOOT = 'linux-boot';
 /** Rows that are not guest programs. */
-const OTHER_ROWS = [LINUX_BOOT, ASM_BENCH];
+const OTHER_ROWS = [LINUX_BOOT, ASM_BENCH, DEBUGGER_BENCH];
 /** Gives up on a Ringside boot that has not prompted after this many instructions (a boot takes about 1 G). */
 const LINUX_MAX_INSTRUCTIONS = 4_000_000_000;
 /** Ringside runs in slices this long between looks at the console, so it stops at most this far past the prompt. */
@@ -180,6 +181,24 @@ async function linuxBootRow(o: Options, withQemu: boolean): Promise<{ rows: stri
   return { rows: [header, row], note: ours.prompted ? undefined : `${LINUX_BOOT}: Ringside did not reach the prompt: ${ours.why}` };
 }
 
+/** The debugger's latencies over DAP and the cost of unhit breakpoints on the CRC workload, with the issue's targets. */
+async function debuggerRows(runs: number): Promise<void> {
+  process.stderr.write(`running ${DEBUGGER_BENCH} (dist/debugAdapter.js over stdio)...\n`);
+  const crc = buildCCached('bench-crc32', workloadBuild('crc32').sources);
+  const d = await benchDebugger(crc, runs);
+  const slowdown = d.crc.withBreakpointsS / d.crc.plainS - 1;
+  const t = DEBUGGER_TARGETS;
+  console.log('');
+  console.log(table([
+    ['debugger measure', 'median', 'max', 'target', 'met'],
+    ['step round trip (next → stopped → stackTrace + scopes + variables)', `${fmt(median(d.stepMs), 2)} ms`, `${fmt(Math.max(...d.stepMs), 2)} ms`, `< ${t.stepMs} ms`, median(d.stepMs) < t.stepMs ? 'yes' : 'NO'],
+    ['pause latency while running', `${fmt(median(d.pauseMs), 1)} ms`, `${fmt(Math.max(...d.pauseMs), 1)} ms`, `< ${t.pauseMs} ms`, Math.max(...d.pauseMs) < t.pauseMs ? 'yes' : 'NO'],
+    ['launch to stopped-on-entry', `${fmt(median(d.launchMs), 0)} ms`, `${fmt(Math.max(...d.launchMs), 0)} ms`, `< ${t.launchMs} ms`, median(d.launchMs) < t.launchMs ? 'yes' : 'NO'],
+    ['crc32 with 10 unhit breakpoints vs none', `${fmt(slowdown * 100, 1)} %`, '', `< ${t.breakpointSlowdown * 100} %`, slowdown < t.breakpointSlowdown ? 'yes' : 'NO'],
+  ]));
+  console.log(`(crc32: ${fmt(d.crc.instructions / 1e6, 1)} M instructions, ${fmt(d.crc.plainS * 1000, 1)} ms without breakpoints, ${fmt(d.crc.withBreakpointsS * 1000, 1)} ms with; best of ${runs})`);
+}
+
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   requireTool(CC);
@@ -249,6 +268,7 @@ async function main(): Promise<void> {
     if (linuxRows.length > 1) console.log(table(linuxRows));
     if (note) console.log(note);
   }
+  if (selected.includes(DEBUGGER_BENCH)) await debuggerRows(o.runs);
   if (selected.includes(ASM_BENCH)) {
     const gnu = hasTool('riscv64-unknown-elf-as');
     const a = benchAssembler(tempDir('bench-asm'), o.runs, gnu);

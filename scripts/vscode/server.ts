@@ -26,6 +26,9 @@ const SETTINGS = {
   'update.mode': 'none',
   'git.enabled': false,
   'chat.disableAIFeatures': true,
+  // The workspace is the repository's examples/: a stray keystroke must never be written back into them.
+  'files.autoSave': 'off',
+  'debug.saveBeforeStart': 'none',
 };
 
 export interface CodeServerOptions {

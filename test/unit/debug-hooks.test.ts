@@ -106,6 +106,7 @@ for (const engine of ['translator', 'interpreter'] as const) {
       m.setWatchpoints([{ address: sym('total') + 4, length: 1, read: true, write: false }]);
       m.hart.debugStop = undefined;
       s = runToStop(m);
+      assert.ok(s.kind === 'debug' && s.why.kind === 'watch' && !s.why.write);
       assert.equal(m.hart.pc, sym('faulting'), 'after the ld that reads byte 4');
       assert.equal(m.hart.reg(12), 2001000n);
       m.setWatchpoints([]);

@@ -59,6 +59,8 @@ export class WorkbenchDriver {
 
   /** Moves the cursor with Go to Line (Ctrl+G), which also scrolls the line into view; 1-based, as the user counts. */
   async goToLine(line: number, column = 1): Promise<void> {
+    // Ctrl+G is the editor's: with focus in a view (Call Stack, Variables) it would not open the line box.
+    await this.editor().locator(S.textLine).first().click();
     await this.quickInput('Control+G', `${line}:${column}`);
     await this.page.keyboard.press('Enter');
     await this.page.locator(S.quickInput).waitFor({ state: 'hidden' });
@@ -141,10 +143,13 @@ export class WorkbenchDriver {
     await this.page.locator(S.debugToolbar).waitFor();
   }
 
-  /** Waits until the session is paused (Call Stack says "Paused on …") and returns that state text. */
+  /**
+   * Waits until the session is paused and returns the Call Stack's state text: "Paused on …", or the adapter's
+   * description of the stop (e.g. "stopped at the entry point"); anything but "Running".
+   */
   async waitForStopped(): Promise<string> {
     await this.showDebugView();
-    const state = this.page.locator(S.callStackState).filter({ hasText: /^Paused/ }).first();
+    const state = this.page.locator(S.callStackState).filter({ hasNotText: /^Running/ }).first();
     await state.waitFor();
     return state.innerText();
   }
@@ -157,8 +162,17 @@ export class WorkbenchDriver {
       const row = (r as unknown as PageElement);
       const name = row.querySelector(sel.variableName)?.innerText ?? row.querySelector(sel.scopeName)?.innerText ?? '';
       const value = row.querySelector(sel.variableValue)?.innerText ?? '';
-      return { name: name.replace(/:$/, '').trim(), value: value.trim() };
+      return { name: name.replace(/\s*[:=]$/, '').trim(), value: value.trim() };
     }), { scopeName: S.scopeName, variableName: S.variableName, variableValue: S.variableValue });
+  }
+
+  /** Waits until the Variables view shows `name` with `value` (it refreshes after each stop), and returns the rows. */
+  async waitForVariable(name: string, value: string): Promise<Variable[]> {
+    for (;;) {
+      const rows = await this.readVariables();
+      if (rows.some((v) => v.name === name && v.value === value)) return rows;
+      await this.page.waitForTimeout(100);
+    }
   }
 
   /** The Call Stack view's frame names, top first. */
@@ -167,6 +181,11 @@ export class WorkbenchDriver {
     const frames = this.page.locator(S.callStackRow).locator(S.callStackFrame);
     await frames.first().waitFor();
     return frames.locator(S.callStackFrameName).allInnerTexts();
+  }
+
+  /** The debug toolbar's Continue button (a key press goes wherever focus is; the button always reaches the session). */
+  async continue(): Promise<void> {
+    await this.page.locator(S.continueButton).click();
   }
 
   /** F11, then waits for the session to pause again. */

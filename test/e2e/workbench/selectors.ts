@@ -26,9 +26,10 @@ export const SELECTORS = {
 
   // ---- debugging (unverified until the debugger lands) ----
   breakpointGlyph: '.codicon-debug-breakpoint',
-  /** The yellow arrow on the line where the session is stopped. */
-  stoppedGlyph: '.codicon-debug-stackframe',
+  /** The yellow arrow on the line where the session is stopped (with a dot when a breakpoint is on that line). */
+  stoppedGlyph: ':is(.codicon-debug-stackframe, .codicon-debug-breakpoint-stackframe)',
   debugToolbar: '.debug-toolbar',
+  continueButton: '.debug-toolbar .codicon-debug-continue',
   variablesRow: '.debug-variables .monaco-list-row',
   variableName: '.name',
   variableValue: '.value',
@@ -36,7 +37,10 @@ export const SELECTORS = {
   callStackRow: '.debug-call-stack .monaco-list-row',
   callStackFrame: '.stack-frame',
   callStackFrameName: '.label',
-  /** The session row's state, e.g. "Paused on breakpoint". */
-  callStackState: '.debug-call-stack .state',
+  /**
+   * The session's state, e.g. "Paused on breakpoint" or the adapter's description of the stop: in the Call Stack's
+   * header when one session has one thread, else on the session's row.
+   */
+  callStackState: '.call-stack-state-message .label, .debug-call-stack .state',
   statusBarItem: (id: string): string => `.statusbar-item[id="${id}"]`,
 } as const;
