@@ -124,6 +124,18 @@ describe('debug adapter: a kernel with a U-mode task', () => {
     assert.equal(await repl(dc, 'a0'), '0x1234');
   });
 
+  it('sends the guest\'s UART output to the Debug Console', async () => {
+    await dc.stop();
+    dc = await startAdapter();
+    const hello = path.resolve(PROGRAMS, '../../../examples/asm/hello.S');
+    const out: string[] = [];
+    dc.on('output', (e: DebugProtocol.OutputEvent) => { if (e.body.category === 'stdout') out.push(e.body.output); });
+    const exited = dc.waitForEvent('exited', NO_LIMIT);
+    await Promise.all([dc.configurationSequence(), dc.launch({ program: hello, stopOnEntry: false })]);
+    assert.equal(((await exited) as DebugProtocol.ExitedEvent).body.exitCode, 0);
+    assert.equal(out.join(''), 'Hello from M-mode!\nHello from U-mode, through an ecall!\n');
+  });
+
   it('runs to the end and reports the exit code', async () => {
     await launchStopped(dc, 'kernel.S');
     const exited = dc.waitForEvent('exited', NO_LIMIT);
