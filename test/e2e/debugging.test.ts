@@ -53,7 +53,7 @@ describe('e2e: debugging hello.S in the workbench', () => {
     assert.deepEqual((await ui.readCallStack())[0], '_start');
     await ui.continue();
     await workbench.page.locator(S.callStackState).filter({ hasText: /breakpoint/i }).first().waitFor();
-    assert.equal((await ui.readCallStack())[0], 'user_main+0xa');
+    await ui.waitForTopFrame('user_main+0xa');
     assert.match(await topFrameRow(), new RegExp(`hello\\.S\\s*${ecall}:1`), 'the frame is on the breakpoint\'s line');
     // The Registers scope shows the stopped pc (the view refreshes after the stop; wait for it, never for a clock).
     const pc = `0x${(symbol('user_main') + 0xan).toString(16)}`;
@@ -64,7 +64,7 @@ describe('e2e: debugging hello.S in the workbench', () => {
     await screenshot(workbench.page, 'hello-S-stopped-in-U-mode');
 
     await ui.stepInto();
-    assert.equal((await ui.readCallStack())[0], 'trap_handler');
+    await ui.waitForTopFrame('trap_handler');
     assert.match(await topFrameRow(), new RegExp(`hello\\.S\\s*${lineOf('        csrr    t0, mcause')}:1`));
     assert.match(await privilegeStatus(), /M-mode/);
     const shot = await screenshot(workbench.page, 'hello-S-stepped-into-trap');

@@ -59,8 +59,6 @@ export class WorkbenchDriver {
 
   /** Moves the cursor with Go to Line (Ctrl+G), which also scrolls the line into view; 1-based, as the user counts. */
   async goToLine(line: number, column = 1): Promise<void> {
-    // Ctrl+G is the editor's: with focus in a view (Call Stack, Variables) it would not open the line box.
-    await this.editor().locator(S.textLine).first().click();
     await this.quickInput('Control+G', `${line}:${column}`);
     await this.page.keyboard.press('Enter');
     await this.page.locator(S.quickInput).waitFor({ state: 'hidden' });
@@ -171,6 +169,15 @@ export class WorkbenchDriver {
     for (;;) {
       const rows = await this.readVariables();
       if (rows.some((v) => v.name === name && v.value === value)) return rows;
+      await this.page.waitForTimeout(100);
+    }
+  }
+
+  /** Waits until the Call Stack's top frame is `name` (the view is rebuilt after each stop), and returns the frames. */
+  async waitForTopFrame(name: string): Promise<string[]> {
+    for (;;) {
+      const frames = await this.readCallStack();
+      if (frames[0] === name) return frames;
       await this.page.waitForTimeout(100);
     }
   }
