@@ -8,6 +8,7 @@ import type { ElfSymbol } from '../emulator/loader/elf';
 import { disassemble } from '../emulator/isa/disasm';
 import { readMemory, type AddressSpace } from './memory';
 import type { SourceLines } from './source-lines';
+import { isCodeSymbol } from './stack';
 
 const hex = (v: bigint): string => `0x${BigInt.asUintN(64, v).toString(16).padStart(8, '0')}`;
 
@@ -35,7 +36,7 @@ function decodeAt(machine: Machine, hart: Hart, space: AddressSpace, a: bigint):
  */
 function before(machine: Machine, hart: Hart, space: AddressSpace, address: bigint, count: number, symbols: ElfSymbol[]): Decoded[] {
   const reach = BigInt(4 * count);
-  const sym = symbols.filter((s) => s.value <= address && address - s.value <= reach && (s.type === 'func' || s.type === 'notype'))
+  const sym = symbols.filter((s) => s.value <= address && address - s.value <= reach && isCodeSymbol(s))
     .sort((a, b) => Number(a.value - b.value))[0];
   let a = sym ? sym.value : address - reach;
   const out: Decoded[] = [];
@@ -66,7 +67,7 @@ export function disassembleRequest(machine: Machine, hart: Hart, space: AddressS
     list.push(d);
     a += BigInt(d.length);
   }
-  const bySymbol = new Map(symbols.filter((s) => s.type === 'func' || s.type === 'notype').map((s) => [s.value, s.name]));
+  const bySymbol = new Map(symbols.filter(isCodeSymbol).map((s) => [s.value, s.name]));
   let lastFile: string | undefined;
   return list.slice(0, args.instructionCount).map((d) => {
     const ins: DebugProtocol.DisassembledInstruction = {

@@ -89,9 +89,12 @@ export class Stacks implements CodeMap {
   /** The function or label whose code holds address a (nearest symbol at or below it). */
   private symbolAt(a: bigint): ElfSymbol | undefined {
     let best: ElfSymbol | undefined;
-    for (const s of this.symbols()) {
-      if ((s.type === 'func' || s.type === 'notype') && s.section !== 0 && s.value <= a && (!best || s.value > best.value)) best = s;
-    }
+    for (const s of this.symbols()) if (isCodeSymbol(s) && s.value <= a && (!best || s.value > best.value)) best = s;
     return best;
   }
+}
+
+/** Functions and labels; not ELF mapping symbols ($x, $d: they mark code and data, they do not name it). */
+export function isCodeSymbol(s: ElfSymbol): boolean {
+  return (s.type === 'func' || s.type === 'notype') && s.section !== 0 && !s.name.startsWith('$') && s.name !== '';
 }
