@@ -221,6 +221,7 @@ export class RingsideDebugSession extends DebugSession {
   protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
     this.shutdownMachine();
     this.sendResponse(response);
+    this.shutdown(); // the standalone adapter exits; inline, the library ignores it
   }
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
