@@ -2,15 +2,15 @@
 // policy that decides, when the machine stops for one, whether the user sees it (conditions, hit counts, logpoints).
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Machine } from '../emulator/machine';
-import type { DebugStop, Hart, PendingTrap, Watchpoint } from '../emulator/hart';
+import type { DebugStop, Hart, TrapEvent, Watchpoint } from '../emulator/hart';
 import { exceptionNames, interruptNames } from '../emulator/csr/table';
 import { evaluateExpression, ExpressionError, type EvalContext } from './expression';
 import { machineEvalContext } from './machine-context';
 import { formatMemoryReference, parseMemoryReference } from './memory';
 import type { SourceLines } from './source-lines';
 import type { Stop, StopPolicy } from './execution';
+import { privilegeInfo } from './protocol';
 
-const MODE = ['U', 'S', '?', 'M'];
 const hex = (v: bigint | number): string => `0x${BigInt.asUintN(64, BigInt(v)).toString(16)}`;
 /** A pc as harts hold it: a number, upper-half addresses negative. */
 const asPc = (a: bigint): number => Number(BigInt.asIntN(64, a));
@@ -18,7 +18,7 @@ const asPc = (a: bigint): number => Number(BigInt.asIntN(64, a));
 /** Trap filters in the Breakpoints view: one per cause group, any trap, and privilege changes. */
 interface TrapFilter extends DebugProtocol.ExceptionBreakpointsFilter {
   /** The traps it holds; the privilege filter has none (it stops after the change, from the hart's event). */
-  matches?: (t: PendingTrap) => boolean;
+  matches?: (t: TrapEvent) => boolean;
 }
 
 const FILTERS: TrapFilter[] = [
@@ -201,15 +201,15 @@ export class Breakpoints implements StopPolicy {
       case 'trap': return this.describeTrap(hart, why.trap);
       case 'privilege': return {
         reason: 'exception', hart: hart.hartId,
-        description: `privilege change: ${MODE[why.from]}-mode → ${MODE[why.to]}-mode`,
-        exception: { id: 'privilege', description: `privilege change from ${MODE[why.from]}-mode to ${MODE[why.to]}-mode` },
+        description: `privilege change: ${privilegeInfo(why.from).mode}-mode → ${privilegeInfo(why.to).mode}-mode`,
+        exception: { id: 'privilege', description: `privilege change from ${privilegeInfo(why.from).mode}-mode to ${privilegeInfo(why.to).mode}-mode` },
       };
       case 'trapReturn': return undefined;
     }
   }
 
   /** A trap about to be taken: hold it when an enabled filter matches and its condition holds. */
-  private hold(h: Hart, t: PendingTrap): boolean {
+  private hold(h: Hart, t: TrapEvent): boolean {
     for (const f of TRAP_FILTERS) {
       if (!f.matches || !this.filters.has(f.filter) || !f.matches(t)) continue;
       if (!this.conditionHolds(h, this.filters.get(f.filter), t)) continue;
@@ -219,14 +219,14 @@ export class Breakpoints implements StopPolicy {
     return false;
   }
 
-  private describeTrap(h: Hart, t: PendingTrap): Stop {
+  private describeTrap(h: Hart, t: TrapEvent): Stop {
     const name = (t.interrupt ? interruptNames[t.cause] : exceptionNames[t.cause]) ?? `cause ${t.cause}`;
-    const target = `${MODE[t.toPriv]}-mode at ${t.toPriv === 3 ? 'mtvec' : 'stvec'}=${hex(t.handler)}`;
+    const target = `${privilegeInfo(t.toPriv).mode}-mode at ${t.toPriv === 3 ? 'mtvec' : 'stvec'}=${hex(t.handler)}`;
     const description = `${name} at ${hex(t.epc)}${t.interrupt ? '' : ` (${t.toPriv === 3 ? 'mtval' : 'stval'}=${hex(t.tval)})`} — will trap to ${target}`;
     const filter = this.heldBy.get(h.hartId) ?? 'any';
     return {
       reason: 'exception', hart: h.hartId, description, text: name,
-      exception: { id: filter, description, details: `${t.interrupt ? 'interrupt' : 'exception'} ${t.cause} from ${MODE[t.fromPriv]}-mode` },
+      exception: { id: filter, description, details: `${t.interrupt ? 'interrupt' : 'exception'} ${t.cause} from ${privilegeInfo(t.fromPriv).mode}-mode` },
     };
   }
 
@@ -264,7 +264,7 @@ export class Breakpoints implements StopPolicy {
   }
 
   /** A condition that cannot be evaluated stops (with the reason in the Debug Console), as other debuggers do. */
-  private conditionHolds(h: Hart, condition: string | undefined, trap?: PendingTrap): boolean {
+  private conditionHolds(h: Hart, condition: string | undefined, trap?: TrapEvent): boolean {
     if (condition === undefined || condition.trim() === '') return true;
     try {
       return evaluateExpression(condition, this.context(h, trap)).value !== 0n;
@@ -286,7 +286,7 @@ export class Breakpoints implements StopPolicy {
     });
   }
 
-  private context(h: Hart, trap?: PendingTrap): EvalContext {
+  private context(h: Hart, trap?: TrapEvent): EvalContext {
     const base = machineEvalContext(this.machine, h);
     if (!trap) return base;
     const extra: Record<string, bigint> = { cause: BigInt(trap.cause), tval: trap.tval, epc: trap.epc };

@@ -4,22 +4,22 @@ import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Machine } from '../emulator/machine';
 import type { Hart } from '../emulator/hart';
-import type { ElfSymbol } from '../emulator/loader/elf';
 import { disassemble } from '../emulator/isa/disasm';
 import { readMemory, type AddressSpace } from './memory';
 import type { SourceLines } from './source-lines';
-import { isCodeSymbol } from './stack';
+import { isCodeSymbol, type ElfSymbol } from '../emulator/loader/elf';
 
 const hex = (v: bigint): string => `0x${BigInt.asUintN(64, v).toString(16).padStart(8, '0')}`;
 
 /** One decoded instruction, or an unreadable/odd halfword. */
-interface Decoded {
+export interface Decoded {
   address: bigint;
   length: 2 | 4;
   raw: number | undefined;
 }
 
-function decodeAt(machine: Machine, hart: Hart, space: AddressSpace, a: bigint): Decoded {
+/** The instruction at a (2 or 4 bytes), read without side effects; raw undefined when unreadable. */
+export function decodeAt(machine: Machine, hart: Hart, space: AddressSpace, a: bigint): Decoded {
   const r = readMemory(machine, hart, space, a, 4);
   const readable = (i: number): boolean => !r.unreadable.some((u) => i >= u.offset && i < u.offset + u.length);
   if (!readable(0) || !readable(1)) return { address: a, length: 2, raw: undefined };

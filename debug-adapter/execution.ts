@@ -6,7 +6,8 @@ import { decode } from '../emulator/isa/decode';
 import type { Machine, StopReason } from '../emulator/machine';
 import type { DebugStop, Hart, Priv } from '../emulator/hart';
 import { exceptionNames } from '../emulator/csr/table';
-import { readMemory } from './memory';
+import { decodeAt } from './disassembly';
+import { privilegeInfo } from './protocol';
 import type { SourceLocation } from './source-lines';
 
 /** What the user is shown when the machine stops: a DAP `stopped` event's fields, plus exceptionInfo's. */
@@ -55,11 +56,10 @@ type Goal =
   /** Run until the hart's trap handler returns (mret/sret). */
   | { kind: 'trapReturn'; hart: number };
 
-const MODE = ['U', 'S', '?', 'M'];
 
 /** A call (jal/jalr linking ra or t0, c.jalr) or an ecall: what stepping over runs to completion. */
 function isCall(raw: number): boolean {
-  const d = decode((raw & 3) === 3 ? raw : raw & 0xffff);
+  const d = decode(raw);
   const name = d.op.name;
   return name === 'ecall' || name === 'c.jalr' || ((name === 'jal' || name === 'jalr') && (d.rd === 1 || d.rd === 5));
 }
@@ -240,7 +240,7 @@ export class Execution {
     }
     if (g.kind === 'trapReturn' && why.kind === 'trapReturn' && hart === g.hart) {
       const how = why.from === 3 ? 'mret' : 'sret';
-      this.finish({ reason: 'step', hart, description: `returned from the trap handler (${how}) to ${MODE[why.to]}-mode` });
+      this.finish({ reason: 'step', hart, description: `returned from the trap handler (${how}) to ${privilegeInfo(why.to).mode}-mode` });
       return true;
     }
     if (why.kind === 'breakpoint' && this.temporary.includes(why.pc) && !this.policy.breakpointPcs().includes(why.pc)) {
@@ -266,9 +266,9 @@ export class Execution {
    */
   private stepOnce(g: Extract<Goal, { kind: 'step' }>): boolean {
     const h = this.machine.harts[g.hart];
-    const raw = this.instructionAt(h);
+    const { raw, length } = decodeAt(this.machine, h, 'virtual', h.pcBig);
     if (g.over && raw !== undefined && isCall(raw)) {
-      const next = h.pc + ((raw & 3) === 3 ? 4 : 2);
+      const next = h.pc + length;
       this.goal = { kind: 'return', hart: g.hart, pc: next, sp: h.reg(2), then: g.once ? undefined : g };
       this.setTemporary([next]);
     }
@@ -283,15 +283,8 @@ export class Execution {
     const line = this.code.lineAt(h.pcBig);
     const newLine = line !== undefined && (g.from === undefined || line.line !== g.from.line || line.file !== g.from.file);
     if (!(g.once || newLine || trapped || h.priv !== g.priv)) return false;
-    this.finish({ reason: 'step', hart: g.hart, description: h.priv !== g.priv ? `now in ${MODE[h.priv]}-mode` : undefined });
+    this.finish({ reason: 'step', hart: g.hart, description: h.priv !== g.priv ? `now in ${privilegeInfo(h.priv).mode}-mode` : undefined });
     return true;
-  }
-
-  /** The instruction at the hart's pc, read without side effects; undefined when unreadable. */
-  private instructionAt(h: Hart): number | undefined {
-    const r = readMemory(this.machine, h, 'virtual', h.pcBig, 4);
-    if (r.unreadable.length > 0 && r.unreadable[0].offset < 2) return undefined;
-    return r.data[0] | (r.data[1] << 8) | (r.data[2] << 16) | (r.data[3] << 24);
   }
 
   private setTemporary(pcs: number[]): void {

@@ -183,7 +183,7 @@ export class RingsideDebugSession extends DebugSession {
     }
     const m = target.machine;
     const breakpoints = new Breakpoints(m, target.lines, (text) => this.sendEvent(new OutputEvent(`${text}\n`, 'console')));
-    const stacks = new Stacks(m, target.lines, target.cfi, () => m.symbols);
+    const stacks = new Stacks(m, target.lines, target.cfi);
     const execution = new Execution(m, breakpoints, stacks, launch.maxInstructions ?? Infinity);
     execution.events.on('stopped', (s) => this.stopped(s));
     execution.events.on('exited', (e) => this.exited(e.code, e.message));

@@ -5,10 +5,10 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Machine } from '../emulator/machine';
 import type { Hart } from '../emulator/hart';
 import { CSR } from '../emulator/csr/file';
-import type { ElfSymbol } from '../emulator/loader/elf';
 import type { CallFrameInfo } from '../emulator/loader/dwarf-frame';
 import { lookupPc, unwind, type UnwoundFrame } from './unwind';
-import { formatMemoryReference, readMemory } from './memory';
+import { formatMemoryReference } from './memory';
+import { machineEvalContext } from './machine-context';
 import type { SourceLines, SourceLocation } from './source-lines';
 import type { CodeMap } from './execution';
 
@@ -19,8 +19,7 @@ export class Stacks implements CodeMap {
   /** Frames per hart, unwound once per stop. */
   private readonly cache = new Map<number, UnwoundFrame[]>();
 
-  constructor(private readonly machine: Machine, private readonly lines: SourceLines, private readonly cfi: CallFrameInfo | undefined,
-    private readonly symbols: () => ElfSymbol[]) {}
+  constructor(private readonly machine: Machine, private readonly lines: SourceLines, private readonly cfi: CallFrameInfo | undefined) {}
 
   /** The machine moved: unwind again when asked. */
   invalidate(): void {
@@ -31,11 +30,8 @@ export class Stacks implements CodeMap {
     let f = this.cache.get(hart.hartId);
     if (!f) {
       const regs = Array.from({ length: 32 }, (_, i) => hart.reg(i));
-      const read = (va: bigint): bigint | undefined => {
-        const r = readMemory(this.machine, hart, 'virtual', va, 8);
-        return r.unreadable.length > 0 ? undefined : r.data.reduceRight((v, b) => (v << 8n) | BigInt(b), 0n);
-      };
-      f = unwind({ pc: hart.pcBig, regs }, read, { cfi: this.cfi, symbols: this.symbols() }, MAX_FRAMES);
+      const memory = machineEvalContext(this.machine, hart);
+      f = unwind({ pc: hart.pcBig, regs }, (va) => memory.read(va, 8), { cfi: this.cfi, symbols: this.machine.symbols }, MAX_FRAMES);
       this.cache.set(hart.hartId, f);
     }
     return f;
@@ -68,14 +64,14 @@ export class Stacks implements CodeMap {
     const tvec = hart.priv === 3 ? CSR.mtvec : CSR.stvec;
     const base = BigInt.asUintN(64, (BigInt(hart.csr.hi[tvec]) << 32n) | BigInt(hart.csr.lo[tvec] >>> 0)) & ~3n;
     if (base === 0n) return false;
-    const handler = this.symbolAt(base), here = this.symbolAt(hart.pcBig);
+    const handler = this.machine.symbolAt(base), here = this.machine.symbolAt(hart.pcBig);
     return handler !== undefined && handler === here;
   }
 
   private dapFrame(hart: Hart, f: UnwoundFrame, depth: number): DebugProtocol.StackFrame {
     const at = lookupPc(f);
     const loc = this.lines.addressToLine(at);
-    const sym = this.symbolAt(at);
+    const sym = this.machine.symbolAt(at);
     const name = sym ? (f.pc === sym.value ? sym.name : `${sym.name}+0x${(f.pc - sym.value).toString(16)}`) : `0x${f.pc.toString(16)}`;
     const frame: DebugProtocol.StackFrame = {
       id: hart.hartId * MAX_FRAMES + depth + 1, name, line: loc?.line ?? 0, column: loc ? 1 : 0,
@@ -85,16 +81,4 @@ export class Stacks implements CodeMap {
     else frame.presentationHint = 'subtle';
     return frame;
   }
-
-  /** The function or label whose code holds address a (nearest symbol at or below it). */
-  private symbolAt(a: bigint): ElfSymbol | undefined {
-    let best: ElfSymbol | undefined;
-    for (const s of this.symbols()) if (isCodeSymbol(s) && s.value <= a && (!best || s.value > best.value)) best = s;
-    return best;
-  }
-}
-
-/** Functions and labels; not ELF mapping symbols ($x, $d: they mark code and data, they do not name it). */
-export function isCodeSymbol(s: ElfSymbol): boolean {
-  return (s.type === 'func' || s.type === 'notype') && s.section !== 0 && !s.name.startsWith('$') && s.name !== '';
 }

@@ -23,6 +23,7 @@ export const Cause = {
 export const SLOT_WORDS = 4;
 export const SLOTS_PER_PAGE = 2048;
 
+/** A trap: as it is taken (the `trap` event), or about to be taken (what a debugger's holdTrap is asked about). */
 export interface TrapEvent {
   cause: number;
   interrupt: boolean;
@@ -41,17 +42,6 @@ export interface HartEvents {
   trapReturn: { from: Priv; to: Priv; pc: number };
 }
 
-/** A trap about to be taken: what the debugger sees before the hart changes any state for it. */
-export interface PendingTrap {
-  cause: number;
-  interrupt: boolean;
-  epc: bigint;
-  tval: bigint;
-  fromPriv: Priv;
-  toPriv: Priv;
-  handler: bigint;
-}
-
 /** A data watchpoint: accesses overlapping [address, address + length) of the given kinds stop the machine. */
 export interface Watchpoint {
   /** Virtual address, as the running code would use it (a number, like pc). */
@@ -64,7 +54,7 @@ export interface Watchpoint {
 /** Why a hart asked the machine to stop, for the debugger. */
 export type DebugStop =
   | { kind: 'breakpoint'; pc: number }
-  | { kind: 'trap'; trap: PendingTrap }
+  | { kind: 'trap'; trap: TrapEvent }
   | { kind: 'privilege'; from: Priv; to: Priv }
   | { kind: 'trapReturn'; from: Priv; to: Priv }
   | { kind: 'watch'; watchpoint: Watchpoint; address: number; bytes: number; write: boolean };
@@ -121,7 +111,7 @@ export class Hart implements Clock {
   /** 1 while the trap just requested was held by the debugger instead of taken (it must not count as a trap). */
   trapHeld = 0;
   /** Debugger: called before each trap; returns true to hold it (the hart stays at the trapping instruction). */
-  holdTrap: ((t: PendingTrap) => boolean) | undefined = undefined;
+  holdTrap: ((t: TrapEvent) => boolean) | undefined = undefined;
   /** Data watchpoints; while any are set every data access takes the slow path, where they are checked. */
   private watchpoints: Watchpoint[] = [];
   waitForInterrupt = false;
@@ -214,8 +204,19 @@ export class Hart implements Clock {
    */
   trapAt(cause: number, interrupt: boolean, epcLo: number, epcHi: number, tvalLo: number, tvalHi: number): number {
     const c = this.csr, from = this.priv;
-    const toS = this.delegated(cause, interrupt);
-    if (this.holdTrap !== undefined && isSmall(epcHi) && this.hold(cause, interrupt, epcLo, epcHi, tvalLo, tvalHi)) return toNumber(epcLo & ~1, epcHi);
+    const toS = from !== Priv.M && ((c.lo[interrupt ? CSR.mideleg : CSR.medeleg] >>> cause) & 1) === 1;
+    const to = toS ? Priv.S : Priv.M;
+    const vec = c.lo[toS ? CSR.stvec : CSR.mtvec], base = toNumber(vec & ~3, c.hi[toS ? CSR.stvec : CSR.mtvec]);
+    const handler = interrupt && (vec & 3) === 1 ? base + 4 * cause : base;
+    if (this.holdTrap !== undefined && isSmall(epcHi)) {
+      // A held trap changes nothing: the machine stops at the trapping instruction, which runs again on resume.
+      const trap = trapEvent(cause, interrupt, from, to, epcLo, epcHi, tvalLo, tvalHi, handler);
+      if (this.holdTrap(trap)) {
+        this.trapHeld = 1;
+        this.requestStop({ kind: 'trap', trap });
+        return toNumber(epcLo & ~1, epcHi);
+      }
+    }
     this.trapHeld = 0;
     const [epc, cau, tval] = toS ? [CSR.sepc, CSR.scause, CSR.stval] : [CSR.mepc, CSR.mcause, CSR.mtval];
     c.lo[epc] = epcLo & ~1; c.hi[epc] = epcHi;
@@ -228,46 +229,13 @@ export class Hart implements Clock {
     } else {
       c.lo[CSR.mstatus] = (s & ~((1 << 3) | (1 << 7) | (3 << 11))) | (((s >>> 3) & 1) << 7) | (from << 11);
     }
-    const handler = this.trapHandler(toS, cause, interrupt);
-    const to = toS ? Priv.S : Priv.M;
     this.stats.traps[interrupt ? 32 + cause : cause]++;
     this.stats.lastTrap = interrupt ? 32 + cause : cause;
     this.stats.lastTrapFrom = from;
     this.stats.lastTrapTo = to;
     this.setPriv(to);
-    if (this.events.has('trap')) {
-      this.events.emit('trap', {
-        cause, interrupt, fromPriv: from, toPriv: to,
-        epc: big(epcLo & ~1, epcHi), tval: big(tvalLo, tvalHi), handler: BigInt.asUintN(64, BigInt(handler)),
-      });
-    }
+    if (this.events.has('trap')) this.events.emit('trap', trapEvent(cause, interrupt, from, to, epcLo, epcHi, tvalLo, tvalHi, handler));
     return handler;
-  }
-
-  /** The trap goes to S-mode: it comes from S or U and medeleg/mideleg delegates its cause. */
-  private delegated(cause: number, interrupt: boolean): boolean {
-    const deleg = this.csr.lo[interrupt ? CSR.mideleg : CSR.medeleg];
-    return this.priv !== Priv.M && ((deleg >>> cause) & 1) === 1;
-  }
-
-  /** The handler's address from xtvec: BASE, or BASE + 4 × cause for interrupts in Vectored mode. */
-  private trapHandler(toS: boolean, cause: number, interrupt: boolean): number {
-    const c = this.csr, tvec = toS ? CSR.stvec : CSR.mtvec, vec = c.lo[tvec];
-    const base = toNumber(vec & ~3, c.hi[tvec]);
-    return interrupt && (vec & 3) === 1 ? base + 4 * cause : base;
-  }
-
-  /** Asks the debugger whether to hold this trap; when it does, nothing changes and the machine stops at the trapping instruction. */
-  private hold(cause: number, interrupt: boolean, epcLo: number, epcHi: number, tvalLo: number, tvalHi: number): boolean {
-    const toS = this.delegated(cause, interrupt);
-    const trap: PendingTrap = {
-      cause, interrupt, epc: big(epcLo & ~1, epcHi), tval: big(tvalLo, tvalHi), fromPriv: this.priv, toPriv: toS ? Priv.S : Priv.M,
-      handler: BigInt.asUintN(64, BigInt(this.trapHandler(toS, cause, interrupt))),
-    };
-    if (!this.holdTrap!(trap)) return false;
-    this.trapHeld = 1;
-    this.requestStop({ kind: 'trap', trap });
-    return true;
   }
 
   /** A debugger hook stops the machine: the engines return at their next check (after traps, at slice ends). */
@@ -898,6 +866,11 @@ export class Hart implements Clock {
     page[s + 2] = raw;
     return true;
   }
+}
+
+function trapEvent(cause: number, interrupt: boolean, fromPriv: Priv, toPriv: Priv, epcLo: number, epcHi: number, tvalLo: number, tvalHi: number,
+  handler: number): TrapEvent {
+  return { cause, interrupt, fromPriv, toPriv, epc: big(epcLo & ~1, epcHi), tval: big(tvalLo, tvalHi), handler: BigInt.asUintN(64, BigInt(handler)) };
 }
 
 function big(lo: number, hi: number): bigint {

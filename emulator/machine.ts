@@ -16,7 +16,7 @@ import { BootRom, BOOT_ROM_BASE, BOOT_ROM_SIZE, FW_DYNAMIC_INFO } from './device
 import { boardDtb } from './board/virt';
 import { CSR, CYCLES_PER_TICK } from './csr/file';
 import { Emitter } from './events';
-import { isElf, parseElf, type ElfImage, type ElfSymbol } from './loader/elf';
+import { isCodeSymbol, isElf, parseElf, type ElfImage, type ElfSymbol } from './loader/elf';
 
 export const RAM_BASE = 0x8000_0000;
 export const UART_BASE = 0x1000_0000;
@@ -482,10 +482,7 @@ export class Machine {
   /** The code or data label at or before addr. Constants (.equ, absolute) and undefined symbols name no address. */
   symbolAt(addr: bigint): ElfSymbol | undefined {
     let best: ElfSymbol | undefined;
-    for (const s of this.symbols) {
-      if (s.section === 0 || s.section >= 0xff00) continue;
-      if ((s.type === 'func' || s.type === 'notype') && s.value <= addr && (!best || s.value > best.value)) best = s;
-    }
+    for (const s of this.symbols) if (isCodeSymbol(s) && s.value <= addr && (!best || s.value > best.value)) best = s;
     return best;
   }
 }

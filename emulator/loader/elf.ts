@@ -25,6 +25,14 @@ export interface ElfSymbol {
   section: number;
 }
 
+/**
+ * A symbol that names code: a function or label defined in a section. Not ELF mapping symbols ($x, $d mark code
+ * and data, they do not name it), not absolute constants (.equ) and not undefined ones.
+ */
+export function isCodeSymbol(s: ElfSymbol): boolean {
+  return (s.type === 'func' || s.type === 'notype') && s.section !== 0 && s.section < 0xff00 && s.name !== '' && !s.name.startsWith('$');
+}
+
 /** A section header with its bytes (empty for SHT_NOBITS), for tools that work by section, as objdump does. */
 export interface ElfSection {
   index: number;

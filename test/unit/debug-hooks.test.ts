@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { assemble } from '../../assembler/assemble';
 import { Machine, type Engine, type StopReason } from '../../emulator/machine';
 import { CSR } from '../../emulator/csr/file';
-import { Cause, type PendingTrap } from '../../emulator/hart';
+import { Cause, type TrapEvent } from '../../emulator/hart';
 
 /** A loop that sums 1..2000 into `total`, then loads from an address with no memory (a load access fault in M-mode). */
 const PROGRAM = `
@@ -78,7 +78,7 @@ for (const engine of ['translator', 'interpreter'] as const) {
 
     it('a held trap leaves every register and CSR as it was; stepping then takes it', () => {
       const { m, sym } = machine(engine);
-      const seen: PendingTrap[] = [];
+      const seen: TrapEvent[] = [];
       m.hart.holdTrap = (t) => { seen.push(t); return true; };
       const s = runToStop(m);
       assert.equal(s.kind, 'debug');
