@@ -6,80 +6,57 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { assemble } from '../../assembler/assemble';
 import { preprocessFor } from '../../assembler/sources';
-import { EXAMPLES, openWorkbench, screenshot, type OpenWorkbench } from './harness';
-import { WorkbenchDriver } from './workbench/driver';
+import { EXAMPLES, exampleLine, screenshot, workbenchForSuite } from './harness';
 import { SELECTORS as S } from './workbench/selectors';
 
 const HELLO = 'asm/hello.S';
-const helloText = fs.readFileSync(path.join(EXAMPLES, HELLO), 'utf8');
 const assembled = assemble({ files: [path.join(EXAMPLES, HELLO)] }, preprocessFor);
 const symbol = (name: string): bigint => {
   const s = assembled.symbols.find((x) => x.name === name);
   if (s?.value === undefined) throw new Error(`${HELLO} has no symbol ${name}`);
   return s.value;
 };
-const lineOf = (needle: string): number => {
-  const at = helloText.indexOf(needle);
-  if (at < 0) throw new Error(`"${needle}" is not in ${HELLO}`);
-  return helloText.slice(0, at).split('\n').length;
-};
+const lineOf = (needle: string): number => exampleLine(HELLO, needle);
 
 describe('e2e: debugging hello.S in the workbench', () => {
-  let workbench: OpenWorkbench;
-  let ui: WorkbenchDriver;
-
-  before(async () => {
-    workbench = await openWorkbench();
-    ui = new WorkbenchDriver(workbench.page);
-    await ui.ready();
-    await ui.openFile(HELLO);
-  });
-
-  afterEach(async function () {
-    const test = this.currentTest;
-    if (test?.state !== 'failed' || !workbench) return;
-    const shot = await screenshot(workbench.page, `failed-${test.title.replace(/\W+/g, '-')}`);
-    process.stderr.write(`screenshot: ${shot}\nthe page's console:\n${await workbench.console.text()}\n`);
-  });
-
-  after(async () => { await workbench?.close(); });
+  const suite = workbenchForSuite(HELLO);
 
   it('stops at a gutter breakpoint in U-mode, shows registers and the call stack, and steps into the trap', async () => {
     const ecall = lineOf('        ecall\n');
-    await ui.setBreakpointAtLine(ecall);
-    await ui.startDebugging();
+    await suite.ui().setBreakpointAtLine(ecall);
+    await suite.ui().startDebugging();
     // F5 on a .S with no launch.json stops on entry first, then runs to the breakpoint.
-    assert.match(await ui.waitForStopped(), /entry/i);
-    assert.deepEqual((await ui.readCallStack())[0], '_start');
-    await ui.continue();
-    await workbench.page.locator(S.callStackState).filter({ hasText: /breakpoint/i }).first().waitFor();
-    await ui.waitForTopFrame('user_main+0xa');
+    assert.match(await suite.ui().waitForStopped(), /entry/i);
+    assert.deepEqual((await suite.ui().readCallStack())[0], '_start');
+    await suite.ui().continue();
+    await suite.workbench().page.locator(S.callStackState).filter({ hasText: /breakpoint/i }).first().waitFor();
+    await suite.ui().waitForTopFrame('user_main+0xa');
     assert.match(await topFrameRow(), new RegExp(`hello\\.S\\s*${ecall}:1`), 'the frame is on the breakpoint\'s line');
     // The Registers scope shows the stopped pc (the view refreshes after the stop; wait for it, never for a clock).
     const pc = `0x${(symbol('user_main') + 0xan).toString(16)}`;
-    const variables = await ui.waitForVariable('pc', pc);
+    const variables = await suite.ui().waitForVariable('pc', pc);
     assert.equal(variables.find((v) => v.name === 'pc')?.value, pc, `Variables view: ${JSON.stringify(variables.slice(0, 8))}`);
     assert.notEqual(variables.find((v) => v.name === 'sp')?.value, '0x0', 'sp was set up by _start');
     assert.match(await privilegeStatus(), /U-mode/);
-    await screenshot(workbench.page, 'hello-S-stopped-in-U-mode');
+    await screenshot(suite.workbench().page, 'hello-S-stopped-in-U-mode');
 
-    await ui.stepInto();
-    await ui.waitForTopFrame('trap_handler');
+    await suite.ui().stepInto();
+    await suite.ui().waitForTopFrame('trap_handler');
     assert.match(await topFrameRow(), new RegExp(`hello\\.S\\s*${lineOf('        csrr    t0, mcause')}:1`));
     assert.match(await privilegeStatus(), /M-mode/);
-    const shot = await screenshot(workbench.page, 'hello-S-stepped-into-trap');
+    const shot = await screenshot(suite.workbench().page, 'hello-S-stepped-into-trap');
     assert.ok(fs.statSync(shot).size > 0);
-    await ui.stopDebugging();
+    await suite.ui().stopDebugging();
   });
 
   /** The Call Stack's top row as text: the frame's name, file and line:column. */
   async function topFrameRow(): Promise<string> {
-    return workbench.page.locator(S.callStackRow).first().innerText();
+    return suite.workbench().page.locator(S.callStackRow).first().innerText();
   }
 
   /** The status-bar item that shows the stopped hart's privilege mode. */
   async function privilegeStatus(): Promise<string> {
-    const item = workbench.page.locator('.statusbar-item').filter({ hasText: /-mode · ring/ }).first();
+    const item = suite.workbench().page.locator('.statusbar-item').filter({ hasText: /-mode · ring/ }).first();
     await item.waitFor();
     return item.innerText();
   }

@@ -6,7 +6,17 @@ import type { ConsoleMessage, Page } from 'playwright-core';
 import { isNoise, launchChromium, type RunningChromium } from '../../scripts/vscode/chromium';
 import { REPO_ROOT, startCodeServer, type RunningCodeServer, type WorkbenchLaunch } from '../../scripts/vscode/server';
 
+import { WorkbenchDriver } from './workbench/driver';
+
 export const EXAMPLES = path.join(REPO_ROOT, 'examples');
+/** The 1-based line of the first occurrence of `needle` in an example file (path relative to examples/). */
+export function exampleLine(file: string, needle: string): number {
+  const text = fs.readFileSync(path.join(EXAMPLES, file), 'utf8');
+  const at = text.indexOf(needle);
+  if (at < 0) throw new Error(`"${needle}" is not in ${file}`);
+  return text.slice(0, at).split('\n').length;
+}
+
 /** Screenshots and logs of the e2e tests (gitignored). */
 export const RESULTS_DIR = path.join(REPO_ROOT, 'test-results', 'e2e');
 
@@ -112,4 +122,27 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(RESULTS_DIR, `${name}.png`);
   await page.screenshot({ path: file });
   return file;
+}
+
+/**
+ * Mocha hooks for a UI suite: one workbench for the suite with `file` open, a screenshot and the page's console
+ * printed for each failed test, and everything stopped at the end. The returned getters are valid inside tests.
+ */
+export function workbenchForSuite(file: string): { workbench: () => OpenWorkbench; ui: () => WorkbenchDriver } {
+  let workbench: OpenWorkbench | undefined;
+  let ui: WorkbenchDriver | undefined;
+  before(async () => {
+    workbench = await openWorkbench();
+    ui = new WorkbenchDriver(workbench.page);
+    await ui.ready();
+    await ui.openFile(file);
+  });
+  afterEach(async function () {
+    const test = this.currentTest;
+    if (test?.state !== 'failed' || !workbench) return;
+    const shot = await screenshot(workbench.page, `failed-${test.title.replace(/\W+/g, '-')}`);
+    process.stderr.write(`screenshot: ${shot}\nthe page's console:\n${await workbench.console.text()}\n`);
+  });
+  after(async () => { await workbench?.close(); });
+  return { workbench: () => workbench!, ui: () => ui! };
 }
