@@ -191,7 +191,11 @@ export class Breakpoints implements StopPolicy {
   }
 
   breakpointPcs(): number[] {
-    return [...[...this.sources.values()].flat(), ...this.functions, ...this.instructions].flatMap((b) => b.pcs);
+    return this.codeBreakpoints().flatMap((b) => b.pcs);
+  }
+
+  private codeBreakpoints(): CodeBreakpoint[] {
+    return [...[...this.sources.values()].flat(), ...this.functions, ...this.instructions];
   }
 
   judge(hart: Hart, why: DebugStop): Stop | undefined {
@@ -231,7 +235,7 @@ export class Breakpoints implements StopPolicy {
   }
 
   private judgeCode(h: Hart, pc: number): Stop | undefined {
-    const hit = [...[...this.sources.values()].flat(), ...this.functions, ...this.instructions].filter((b) => b.pcs.includes(pc));
+    const hit = this.codeBreakpoints().filter((b) => b.pcs.includes(pc));
     const stopping = hit.filter((b) => this.counts(h, b));
     if (stopping.length === 0) return undefined;
     return { reason: stopping[0].kind, hart: h.hartId, hitBreakpointIds: stopping.map((b) => b.id) };
