@@ -408,9 +408,7 @@ export class Machine {
       if (debugging) e.debugInterpret ??= compileInterpreter(e.hart, this.breakpoints);
       const interpret = debugging ? e.debugInterpret! : e.interpret;
       if (!e.translator) { e.execute = interpret; continue; }
-      e.translator.interpret = interpret;
-      e.translator.breakpoints = this.breakpoints.size > 0 ? this.breakpoints : undefined;
-      e.translator.interpretOnly = this.watching;
+      e.translator.setDebugging(interpret, this.breakpoints.size > 0 ? this.breakpoints : undefined, this.watching);
     }
   }
 

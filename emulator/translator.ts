@@ -56,16 +56,15 @@ export class Translator {
   private readonly helpers = { ...A };
   /** Blocks compiled so far (for statistics and benchmarks). */
   compiled = 0;
-  /**
-   * Set while a debugger has breakpoints: blocks that contain one are left to the interpreter, which must then be
-   * the debugging variant that stops at them.
-   */
-  breakpoints: BreakpointSet | undefined = undefined;
-  /** Set while data watchpoints exist: the interpreter runs everything (it stops right after the access). */
-  interpretOnly = false;
+  /** Breakpoints whose blocks are left to the (debugging) interpreter; undefined without any. */
+  private breakpoints: BreakpointSet | undefined = undefined;
+  /** Data watchpoints exist: the interpreter runs everything (it stops right after the access). */
+  private interpretOnly = false;
+  /** Either of the two: the one flag the run loop tests per block entry when no debugger is attached. */
+  private debugging = false;
 
   /** @param hot compile a block on its hot-th entry (1: everything, which tests use to exercise translations). */
-  constructor(private readonly hart: Hart, public interpret: RunFunction, private readonly hot = DEFAULT_HOT) {
+  constructor(private readonly hart: Hart, private interpret: RunFunction, private readonly hot = DEFAULT_HOT) {
     this.invalidations = new Uint16Array(hart.ram.pageFlags.length);
     hart.onCodeChange = (off, bytes) => this.drop(off, bytes);
   }
@@ -78,7 +77,7 @@ export class Translator {
     let block = this.lookup(h.pc);
     while (retired + traps < budget) {
       const left = budget - retired - traps;
-      if (block !== undefined && block.count <= left && (this.breakpoints === undefined || !this.breakpointInside(block, h.pc)) && !this.interpretOnly) {
+      if (block !== undefined && block.count <= left && (!this.debugging || this.mayRun(block, h.pc))) {
         h.sliceTraps = 0;
         // Absolute, not +=: a CSR instruction inside the block sets hart.retired to its exact count while it runs.
         const before = h.retired;
@@ -110,6 +109,22 @@ export class Translator {
     h.sliceTraps = traps;
     return retired;
   };
+
+  /**
+   * What a debugger needs of the engine: the interpreter to use (the debugging variant stops at breakpoints), the
+   * breakpoints whose blocks must not run translated, and whether watchpoints make the interpreter run everything.
+   */
+  setDebugging(interpret: RunFunction, breakpoints: BreakpointSet | undefined, interpretOnly: boolean): void {
+    this.interpret = interpret;
+    this.breakpoints = breakpoints;
+    this.interpretOnly = interpretOnly;
+    this.debugging = breakpoints !== undefined || interpretOnly;
+  }
+
+  /** While debugging: the block may run translated (no watchpoints, and no breakpoint inside it). */
+  private mayRun(block: Block, pc: number): boolean {
+    return !this.interpretOnly && (this.breakpoints === undefined || !this.breakpointInside(block, pc));
+  }
 
   /** A breakpoint lies in the block entered at pc; cached per block, so a loop pays two comparisons per entry. */
   private breakpointInside(block: Block, pc: number): boolean {
