@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { DEFAULT_MEMORY, MAX_HARTS, memorySizeFix, parseMemorySize } from '../emulator/machine';
 import { isElf } from '../emulator/loader/elf';
 import { DriveError, FileDisk } from '../emulator/devices/file-disk';
-import type { LaunchArguments } from './protocol';
+import { GUEST_CONSOLES, type LaunchArguments } from './protocol';
 
 /** What a program file is, judged by its name (sources) or its first bytes (ELF). */
 export type ProgramKind = 'assembly' | 'elf' | 'c' | 'other' | 'missing' | 'directory';
@@ -31,8 +31,12 @@ export interface ResolvedLaunch {
   includePaths: string[];
   /** Preprocessor definitions as the assembler takes them (NAME alone means NAME=1, as with -D). */
   defines: Record<string, string>;
+  /** Where the guest's UART is: the Debug Console or an integrated terminal. */
+  console: GuestConsole;
   noDebug: boolean;
 }
+
+export type GuestConsole = keyof typeof GUEST_CONSOLES;
 
 export type LaunchValidation = { ok: true; launch: ResolvedLaunch } | { ok: false; error: string };
 
@@ -146,6 +150,13 @@ function defines(value: unknown): Record<string, string> {
   return out;
 }
 
+function guestConsole(value: unknown): GuestConsole {
+  if (value === undefined) return 'debugConsole';
+  if (typeof value === 'string' && Object.hasOwn(GUEST_CONSOLES, value)) return value as GuestConsole;
+  const names = Object.keys(GUEST_CONSOLES).map((k) => `"${k}"`).join(' or ');
+  throw new LaunchProblem('console', `must be ${names}, got ${describe(value)}`, 'set "console" to one of them, or remove it to use the Debug Console');
+}
+
 /** What one program file is, or the problem that stops it from running. */
 function programFile(file: string, withFirmware: boolean): 'assembly' | 'elf' | 'image' {
   const kind = classifyProgram(file);
@@ -226,6 +237,7 @@ function resolve(args: LaunchArguments, baseCwd: string): ResolvedLaunch {
     cwd,
     includePaths: (args.includePaths === undefined ? [] : textList('includePaths', args.includePaths, 'folder paths')).map((d) => existingFolder('includePaths', d, cwd)),
     defines: defines(args.defines),
+    console: guestConsole(args.console),
     noDebug: flag('noDebug', args.noDebug, false),
   };
 }

@@ -31,11 +31,22 @@ export interface LaunchArguments {
   includePaths?: string[];
   /** Preprocessor definitions for `.S` programs, NAME or NAME=VALUE. */
   defines?: string[];
+  /**
+   * Where the guest's serial console (the ns16550a UART) is: the Debug Console (default), or VS Code's integrated
+   * terminal, where keys reach the guest as typed (raw, as QEMU's -serial stdio passes them).
+   */
+  console?: 'debugConsole' | 'integratedTerminal';
   /** Set by VS Code: the session is restarted in place. */
   __restart?: unknown;
   /** Set by VS Code when started with "Run Without Debugging". */
   noDebug?: boolean;
 }
+
+/** The values of the `console` attribute, each with what it means (package.json's enumDescriptions say the same). */
+export const GUEST_CONSOLES: Record<NonNullable<LaunchArguments['console']>, string> = {
+  debugConsole: 'Guest output appears in the Debug Console; a line typed there while the guest runs (or `input TEXT`) goes to its UART.',
+  integratedTerminal: 'The guest\'s UART is a terminal: output appears raw, and every key goes to the guest as typed (Enter sends a carriage return, as on a serial line).',
+};
 
 /** Privilege modes as users learn them: the letter, the name, and the x86-style ring. */
 export interface PrivilegeInfo {

@@ -4,6 +4,8 @@ import {
   DebugSession, ExitedEvent, InitializedEvent, OutputEvent, StoppedEvent, TerminatedEvent, Event, Thread, ErrorDestination,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Hart } from '../emulator/hart';
 import { Access } from '../emulator/mmu';
 import { EVENTS, REQUESTS, privilegeInfo, type LaunchArguments, type PrivilegeEventBody, type TranslateArguments } from './protocol';
@@ -19,6 +21,7 @@ import { runConsoleCommand } from './console-commands';
 import { formatMemoryReference, parseMemoryReference, readMemory, writeMemory } from './memory';
 import { disassembleRequest } from './disassembly';
 import { translateResponseBody } from './page-walk';
+import { GuestTerminal } from './guest-terminal';
 
 /** A user-facing failure of one request: sent as its error response, and the session goes on. */
 class RequestError extends Error {}
@@ -51,6 +54,14 @@ interface Requested {
 
 const threadId = (hart: number): number => hart + 1;
 
+/**
+ * The console relay the client runs in its terminal. Both bundles that hold this session (dist/debugAdapter.js and,
+ * inline, dist/extension.js) sit next to it in dist/.
+ */
+const CONSOLE_RELAY = path.join(__dirname, 'consoleRelay.js');
+/** How long the client may take to open the terminal before the console falls back to the Debug Console. */
+const RUN_IN_TERMINAL_TIMEOUT_MS = 60_000;
+
 export class RingsideDebugSession extends DebugSession {
   private loaded: Loaded | undefined;
   private requested: Requested = { sources: new Map(), functions: [], instructions: [], data: [], filters: [], filterOptions: [] };
@@ -61,6 +72,10 @@ export class RingsideDebugSession extends DebugSession {
   private configured = false;
   private output: number[] = [];
   private outputScheduled = false;
+  /** The client said in initialize that it can run the console relay in a terminal. */
+  private clientRunsInTerminal = false;
+  /** The guest's serial line in an integrated terminal ("console": "integratedTerminal"); otherwise the Debug Console. */
+  private terminal: GuestTerminal | undefined;
 
   constructor() {
     super();
@@ -133,7 +148,8 @@ export class RingsideDebugSession extends DebugSession {
 
   // ---- initialize, launch, configuration ----
 
-  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
+    this.clientRunsInTerminal = args.supportsRunInTerminalRequest === true;
     response.body = {
       supportsConfigurationDoneRequest: true,
       supportsConditionalBreakpoints: true,
@@ -169,6 +185,7 @@ export class RingsideDebugSession extends DebugSession {
       const v = validateLaunchArguments(a, typeof a.cwd === 'string' ? a.cwd : process.cwd());
       if (!v.ok) throw new RequestError(v.error);
       this.load(v.launch);
+      if (v.launch.console === 'integratedTerminal') this.openTerminal(v.launch);
       this.sendEvent(new InitializedEvent());
     });
   }
@@ -220,12 +237,14 @@ export class RingsideDebugSession extends DebugSession {
 
   protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
     this.shutdownMachine();
+    this.closeTerminal();
     this.sendResponse(response);
     this.shutdown(); // the standalone adapter exits; inline, the library ignores it
   }
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
     this.shutdownMachine();
+    this.closeTerminal();
     this.sendResponse(response);
     this.sendEvent(new TerminatedEvent());
   }
@@ -379,15 +398,70 @@ export class RingsideDebugSession extends DebugSession {
   private flushOutput(): void {
     this.outputScheduled = false;
     if (this.output.length === 0) return;
-    const text = Buffer.from(this.output).toString('latin1');
+    const bytes = Buffer.from(this.output);
     this.output = [];
-    this.sendEvent(new OutputEvent(text, 'stdout'));
+    if (this.terminal) this.terminal.write(bytes);
+    else this.sendEvent(new OutputEvent(bytes.toString('latin1'), 'stdout'));
   }
 
-  /** Text for the guest's UART, as if typed on its serial line. */
-  private guestInput(text: string): void {
-    this.l.target.machine.uart.receive(Buffer.from(text, 'latin1'));
+  /** Bytes for the guest's UART, as if typed on its serial line. */
+  private guestInput(bytes: Uint8Array): void {
+    if (!this.loaded) return; // between machines on restart
+    this.l.target.machine.uart.receive(bytes);
     this.l.execution.wake();
+  }
+
+  /**
+   * Moves the guest's console to an integrated terminal: listens on 127.0.0.1, then asks the client to run the relay
+   * that connects there. Output until it connects is kept. Keys arrive raw: Enter is '\r', as QEMU's -serial stdio
+   * passes it, since a 16550 guest reads what a serial terminal sends (Linux's tty maps it with ICRNL).
+   */
+  private openTerminal(launch: ResolvedLaunch): void {
+    if (!this.clientRunsInTerminal) {
+      this.consoleNote('"console": "integratedTerminal" needs a client that can run programs in a terminal (runInTerminal), and this one cannot; the guest\'s console is in the Debug Console');
+      return;
+    }
+    if (!fs.existsSync(CONSOLE_RELAY)) {
+      this.consoleNote(`the console relay ${CONSOLE_RELAY} is missing (run npm run build); the guest's console is in the Debug Console`);
+      return;
+    }
+    const terminal = new GuestTerminal();
+    this.terminal = terminal;
+    terminal.events.on('input', (b) => this.guestInput(b));
+    terminal.events.on('lost', () => this.leaveTerminal(terminal, 'the guest\'s terminal was closed; its console continues in the Debug Console'));
+    terminal.listening.then((port) => {
+      if (this.terminal !== terminal) return;
+      const program = launch.programs[0] ?? launch.kernel ?? launch.bios ?? 'guest';
+      const args: DebugProtocol.RunInTerminalRequestArguments = {
+        kind: 'integrated', title: `Ringside: ${path.basename(program)}`, cwd: launch.cwd,
+        args: [process.execPath, CONSOLE_RELAY, String(port)],
+        // Inline, process.execPath is the editor's Electron, which runs a script as Node only when told so.
+        env: { ELECTRON_RUN_AS_NODE: '1' },
+      };
+      this.runInTerminalRequest(args, RUN_IN_TERMINAL_TIMEOUT_MS, (r) => {
+        if (!r.success) this.leaveTerminal(terminal, `the client could not open a terminal (${r.message ?? 'no reason given'}); the guest's console is in the Debug Console`);
+      });
+    }, (e: Error) => this.leaveTerminal(terminal, `cannot listen on 127.0.0.1 for the guest's terminal (${e.message}); the guest's console is in the Debug Console`));
+  }
+
+  /** Falls back to the Debug Console, with what the terminal had not shown yet. */
+  private leaveTerminal(terminal: GuestTerminal, why: string): void {
+    if (this.terminal !== terminal) return;
+    this.terminal = undefined;
+    const unseen = terminal.takePending();
+    terminal.close();
+    this.consoleNote(why);
+    if (unseen.length > 0) this.sendEvent(new OutputEvent(Buffer.from(unseen).toString('latin1'), 'stdout'));
+  }
+
+  private closeTerminal(): void {
+    this.flushOutput();
+    this.terminal?.close();
+    this.terminal = undefined;
+  }
+
+  private consoleNote(text: string): void {
+    this.sendEvent(new OutputEvent(`ringside: ${text}\n`, 'console'));
   }
 
   // ---- threads and stacks ----
@@ -481,7 +555,7 @@ export class RingsideDebugSession extends DebugSession {
       const text = String(args.expression ?? '');
       if (this.l.execution.running) {
         if (args.context !== 'repl') throw new RequestError('the program is running: pause it to evaluate expressions');
-        this.guestInput(`${text}\n`);
+        this.guestInput(Buffer.from(`${text}\n`, 'latin1'));
         response.body = { result: `(sent to the guest's console: ${JSON.stringify(text)})`, variablesReference: 0 };
         return;
       }
@@ -490,7 +564,7 @@ export class RingsideDebugSession extends DebugSession {
       if (args.context === 'repl') {
         const input = /^input\s(.*)$/s.exec(text);
         if (input) {
-          this.guestInput(`${input[1]}\n`);
+          this.guestInput(Buffer.from(`${input[1]}\n`, 'latin1'));
           response.body = { result: `(queued for the guest's console: ${JSON.stringify(input[1])})`, variablesReference: 0 };
           return;
         }

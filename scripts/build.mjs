@@ -8,6 +8,8 @@ const entries = [
   { in: 'language-server/server.ts', out: 'languageServer' },
   { in: 'extension/extension.ts', out: 'extension' },
   { in: 'debug-adapter/main.ts', out: 'debugAdapter' },
+  // The guest's serial line in an integrated terminal: the adapter asks the client to run it (runInTerminal).
+  { in: 'debug-adapter/console-relay.ts', out: 'consoleRelay' },
 ];
 
 await build({

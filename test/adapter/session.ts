@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import assert from 'node:assert/strict';
+import type { Writable } from 'node:stream';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 
@@ -60,4 +61,47 @@ export async function variablesOf(dc: DebugClient, frameId: number, scope: strin
   const s = scopes.find((x) => x.name === scope);
   assert.ok(s, `a scope named ${scope} among ${scopes.map((x) => x.name).join(', ')}`);
   return (await dc.variablesRequest({ variablesReference: s.variablesReference })).body.variables;
+}
+
+/** A client's answer to a reverse request: the response body, or a failure with its message. */
+export type ReverseHandler = (args: unknown) => Promise<unknown>;
+
+/**
+ * The parts of DebugClient's ProtocolClient a reverse request needs. It has no hook for requests from the adapter: its
+ * dispatch takes every non-event for a response and drops what matches no pending request.
+ */
+interface ProtocolInternals {
+  dispatch(body: string): void;
+  outputStream: Writable;
+  sequence: number;
+}
+
+/**
+ * Makes the client answer reverse requests (runInTerminal, startDebugging) with the given handlers, as VS Code
+ * would; a request with no handler gets a failure response naming it, so the adapter never waits for nothing.
+ */
+export function answerReverseRequests(dc: DebugClient, handlers: Record<string, ReverseHandler>): void {
+  const client = dc as unknown as ProtocolInternals;
+  const dispatch = client.dispatch.bind(dc);
+  const reply = (request: DebugProtocol.Request, result: { body: unknown } | { message: string }): void => {
+    const response: DebugProtocol.Response = {
+      seq: client.sequence++, type: 'response', request_seq: request.seq, command: request.command,
+      success: 'body' in result, ...result,
+    };
+    const json = JSON.stringify(response);
+    client.outputStream.write(`Content-Length: ${Buffer.byteLength(json, 'utf8')}\r\n\r\n${json}`, 'utf8');
+  };
+  client.dispatch = (body: string): void => {
+    const message = JSON.parse(body) as DebugProtocol.ProtocolMessage;
+    if (message.type !== 'request') { dispatch(body); return; }
+    const request = message as DebugProtocol.Request;
+    const handler = handlers[request.command];
+    if (!handler) { reply(request, { message: `the test client does not answer '${request.command}'` }); return; }
+    handler(request.arguments).then((b) => reply(request, { body: b }), (e: Error) => reply(request, { message: e.message }));
+  };
+}
+
+/** Starts a session as a client would that says it supports runInTerminal (VS Code does). */
+export async function initializeWithTerminal(dc: DebugClient): Promise<void> {
+  await dc.initializeRequest({ adapterID: 'ringside', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path', supportsRunInTerminalRequest: true });
 }

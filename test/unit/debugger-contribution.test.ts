@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ts from 'typescript';
-import { DEBUG_TYPE } from '../../debug-adapter/protocol';
+import { DEBUG_TYPE, GUEST_CONSOLES } from '../../debug-adapter/protocol';
 import { validateLaunchArguments } from '../../debug-adapter/launch-config';
 import { DEFAULT_MEMORY, MAX_HARTS, parseMemorySize } from '../../emulator/machine';
 import { ADAPTER_MODES, COMMANDS, LANGUAGE_ID, SETTINGS, SETTINGS_SECTION } from '../../extension/ids';
@@ -16,6 +16,7 @@ interface Schema {
   default?: unknown;
   examples?: unknown[];
   enum?: unknown[];
+  enumDescriptions?: string[];
   items?: Schema;
   pattern?: string;
   minimum?: number;
@@ -35,14 +36,33 @@ const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'ut
 const debuggers: Debugger[] = pkg.contributes.debuggers;
 const properties = debuggers[0].configurationAttributes.launch.properties;
 
-/** LaunchArguments' members and the JSON types each may hold, from protocol.ts's syntax tree. */
-function launchArgumentTypes(): Map<string, Set<string>> {
+/** LaunchArguments' members with their declared types, from protocol.ts's syntax tree. */
+function launchArgumentMembers(): { source: ts.SourceFile; members: ts.PropertySignature[] } {
   const file = path.join(REPO_ROOT, 'debug-adapter/protocol.ts');
   const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
   const decl = source.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === 'LaunchArguments');
   assert.ok(decl, 'protocol.ts declares no LaunchArguments interface');
+  return { source, members: decl.members.filter(ts.isPropertySignature) };
+}
+
+/** The string literals of members typed as a union of them ('a' | 'b'): what their schema's enum must list. */
+function launchArgumentEnums(): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const m of launchArgumentMembers().members) {
+    const t = m.type;
+    const parts = t && ts.isUnionTypeNode(t) ? t.types : t ? [t] : [];
+    const literals = parts.flatMap((p) => (ts.isLiteralTypeNode(p) && ts.isStringLiteral(p.literal) ? [p.literal.text] : []));
+    if (literals.length > 0 && ts.isIdentifier(m.name)) out.set(m.name.text, literals);
+  }
+  return out;
+}
+
+/** LaunchArguments' members and the JSON types each may hold, from protocol.ts's syntax tree. */
+function launchArgumentTypes(): Map<string, Set<string>> {
+  const { source, members } = launchArgumentMembers();
   const jsonTypes = (t: ts.TypeNode): string[] => {
     if (ts.isUnionTypeNode(t)) return t.types.flatMap(jsonTypes);
+    if (ts.isLiteralTypeNode(t) && ts.isStringLiteral(t.literal)) return ['string'];
     if (ts.isArrayTypeNode(t)) return ['array'];
     switch (t.kind) {
       case ts.SyntaxKind.StringKeyword: return ['string'];
@@ -52,7 +72,7 @@ function launchArgumentTypes(): Map<string, Set<string>> {
       default: throw new Error(`LaunchArguments uses a type this test cannot map to JSON: ${t.getText(source)}`);
     }
   };
-  return new Map(decl.members.filter(ts.isPropertySignature).map((m) => {
+  return new Map(members.map((m) => {
     assert.ok(m.type && ts.isIdentifier(m.name), `LaunchArguments member ${m.getText(source)} needs a name and a type`);
     return [m.name.text, new Set(jsonTypes(m.type))];
   }));
@@ -85,11 +105,23 @@ describe('package.json: the ringside debugger contribution', () => {
     });
   }
 
+  it('lists, for each attribute typed as a set of names, exactly those names, each described', () => {
+    const enums = launchArgumentEnums();
+    assert.ok(enums.has('console'), 'console is typed as its names');
+    for (const [name, literals] of enums) {
+      assert.deepEqual(properties[name].enum, literals, name);
+      assert.equal(properties[name].enumDescriptions?.length, literals.length, `${name}: one enumDescription per value`);
+    }
+    assert.deepEqual(properties.console.enum, Object.keys(GUEST_CONSOLES));
+    assert.deepEqual(properties.console.enumDescriptions, Object.values(GUEST_CONSOLES));
+  });
+
   it('states the defaults the validator applies', () => {
     const r = validateLaunchArguments({ program: 'examples/asm/hello.S' }, REPO_ROOT);
     assert.ok(r.ok, r.ok ? '' : r.error);
     assert.equal(properties.stopOnEntry.default, r.launch.stopOnEntry);
     assert.equal(properties.noDebug.default, r.launch.noDebug);
+    assert.equal(properties.console.default, r.launch.console);
     assert.equal(properties.smp.default, r.launch.smp);
     assert.equal(parseMemorySize(String(properties.memory.default)), DEFAULT_MEMORY);
     assert.equal(properties.bios.default, 'none');

@@ -60,14 +60,15 @@ describe('launch configuration: what valid attributes resolve to', () => {
     assert.deepEqual(ok({ program: 'main.S' }), {
       programs: [at('main.S')], programKind: 'assembly', bios: undefined, kernel: undefined, initrd: undefined, append: undefined,
       smp: 1, memory: 128 * 1024 * 1024, drive: undefined, stopOnEntry: true, maxInstructions: undefined, cwd: dir,
-      includePaths: [], defines: {}, noDebug: false,
+      includePaths: [], defines: {}, console: 'debugConsole', noDebug: false,
     });
   });
 
   it('links several sources in order and keeps every attribute it was given', () => {
     const l = ok({
       program: ['main.S', 'lib.s', 'sub/other.S'], smp: 4, memory: '256M', stopOnEntry: false, maxInstructions: 1_000_000,
-      includePaths: ['include', dir], defines: ['DEBUG', 'UART=0x10000000', 'EMPTY=', 'EQ=a=b'], noDebug: true, __restart: { any: 'thing' },
+      includePaths: ['include', dir], defines: ['DEBUG', 'UART=0x10000000', 'EMPTY=', 'EQ=a=b'], console: 'integratedTerminal', noDebug: true,
+      __restart: { any: 'thing' },
     });
     assert.deepEqual(l.programs, [at('main.S'), at('lib.s'), at('sub/other.S')]);
     assert.equal(l.programKind, 'assembly');
@@ -77,6 +78,7 @@ describe('launch configuration: what valid attributes resolve to', () => {
     assert.equal(l.maxInstructions, 1_000_000);
     assert.deepEqual(l.includePaths, [at('include'), dir]);
     assert.deepEqual(l.defines, { DEBUG: '1', UART: '0x10000000', EMPTY: '', EQ: 'a=b' });
+    assert.equal(l.console, 'integratedTerminal');
     assert.equal(l.noDebug, true);
   });
 
@@ -192,6 +194,12 @@ const BAD: Record<keyof Required<LaunchArguments>, BadCase[] | 'takes any value'
     { args: { program: 'main.S', defines: ['1BAD'] }, fragments: ['"1BAD"', 'NAME=VALUE'] },
     { args: { program: 'main.S', defines: ['=1'] }, fragments: ['"=1"'] },
     { args: loose({ program: 'main.S', defines: { A: 1 } }), fragments: ['list of preprocessor definitions'] },
+  ],
+  console: [
+    { args: loose({ program: 'main.S', console: 'terminal' }), fragments: ['must be "debugConsole" or "integratedTerminal", got "terminal" (text)', 'remove it to use the Debug Console'] },
+    { args: loose({ program: 'main.S', console: 'externalTerminal' }), fragments: ['"externalTerminal" (text)'] },
+    { args: loose({ program: 'main.S', console: true }), fragments: ['got true (a boolean)'] },
+    { args: loose({ program: 'main.S', console: 'toString' }), fragments: ['"toString" (text)'] },
   ],
   noDebug: [{ args: loose({ program: 'main.S', noDebug: 1 }), fragments: ['true or false'] }],
   __restart: 'takes any value',
