@@ -34,6 +34,8 @@ export interface EvalContext {
   symbol(name: string): bigint | undefined;
   read(va: bigint, bytes: 1 | 2 | 4 | 8): bigint | undefined;
   whyUnreadable?(va: bigint, bytes: number): string | undefined;
+  /** Why register() has no value for a register (x10, pc) that exists, e.g. not saved in a caller frame. */
+  whyNoRegister?(name: string): string | undefined;
 }
 
 export interface EvalResult {
@@ -267,7 +269,7 @@ class Evaluator {
     const reg = canonicalRegister(name);
     if (reg !== undefined) {
       const v = this.ctx.register(reg);
-      if (v === undefined) throw new ExpressionError(`register ${name} is not available on this hart`, column);
+      if (v === undefined) throw new ExpressionError(this.ctx.whyNoRegister?.(reg) ?? `register ${name} is not available on this hart`, column);
       return { value: BigInt.asUintN(64, v), type: 'u64' };
     }
     if (!dollar) {

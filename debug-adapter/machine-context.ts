@@ -1,6 +1,9 @@
 // The expression evaluator's view of one hart of a machine: its registers, its CSRs (read without side effects),
 // the program's symbols, and virtual memory as a load from the hart's current mode would see it.
 import type { EvalContext } from './expression';
+import type { CallerFrame } from './unwind';
+import { NOT_SAVED } from './variable-model';
+import { ABI_NAMES } from '../emulator/isa/disasm';
 import { readMemory, whyUnreadable } from './memory';
 import { CSR } from '../emulator/csr/file';
 import { csrNumberByName } from '../emulator/csr/table';
@@ -36,5 +39,30 @@ export function machineEvalContext(machine: Machine, hart: Hart): EvalContext {
       return r.data.reduceRight((v, b) => (v << 8n) | BigInt(b), 0n);
     },
     whyUnreadable: (va, bytes) => whyUnreadable(machine, hart, 'virtual', va, bytes),
+  };
+}
+
+/**
+ * The evaluator in a caller frame (evaluate with a frameId > 0, e.g. hovering sp there): pc and x-registers are the
+ * frame's as the unwinder recovered them, and one it could not recover is an error saying so; FP registers, CSRs
+ * and memory are the hart's, as they are not kept per frame.
+ */
+export function frameEvalContext(machine: Machine, hart: Hart, caller: CallerFrame): EvalContext {
+  const base = machineEvalContext(machine, hart);
+  const { depth, frame } = caller;
+  const xIndex = (name: string): number | undefined => (/^x\d+$/.test(name) ? Number(name.slice(1)) : undefined);
+  return {
+    ...base,
+    register: (name) => {
+      if (name === 'pc') return frame.pc;
+      const n = xIndex(name);
+      if (n === undefined) return base.register(name);
+      return frame.known[n] ? frame.regs[n] : undefined;
+    },
+    whyNoRegister: (name) => {
+      const n = xIndex(name);
+      return n === undefined || frame.known[n] ? undefined
+        : `${ABI_NAMES[n]} is ${NOT_SAVED} in frame ${depth}: the callee may have changed it and saved it nowhere; select frame 0 for the hart's ${ABI_NAMES[n]}`;
+    },
   };
 }

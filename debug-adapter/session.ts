@@ -14,9 +14,10 @@ import { loadTarget, LaunchError, type Target } from './target';
 import { Breakpoints, TRAP_FILTERS } from './breakpoints';
 import { Execution, type Stop } from './execution';
 import { Stacks } from './stack';
-import { scopes, setVariable, type VariableNode } from './variables';
-import { machineEvalContext } from './machine-context';
-import { evaluateExpression, formatValue } from './expression';
+import { scopes, setVariable, type ScopeModel, type VariableNode } from './variables';
+import { frameEvalContext, machineEvalContext } from './machine-context';
+import { evaluateExpression, formatValue, type EvalContext } from './expression';
+import type { CallerFrame } from './unwind';
 import { runConsoleCommand } from './console-commands';
 import { formatMemoryReference, parseMemoryReference, readMemory, writeMemory } from './memory';
 import { disassembleRequest } from './disassembly';
@@ -65,8 +66,8 @@ const RUN_IN_TERMINAL_TIMEOUT_MS = 60_000;
 export class RingsideDebugSession extends DebugSession {
   private loaded: Loaded | undefined;
   private requested: Requested = { sources: new Map(), functions: [], instructions: [], data: [], filters: [], filterOptions: [] };
-  /** variablesReference → the hart and the path of names from the scope down to the node. */
-  private handles = new Map<number, { hart: number; path: string[] }>();
+  /** variablesReference → the hart, the frame's depth (0: the live hart) and the path of names from the scope down to the node. */
+  private handles = new Map<number, { hart: number; depth: number; path: string[] }>();
   private nextHandle = 1;
   private lastStop: Stop | undefined;
   private configured = false;
@@ -306,8 +307,7 @@ export class RingsideDebugSession extends DebugSession {
           return;
         }
       }
-      const hart = args.frameId !== undefined ? this.hartOf(Stacks.decodeFrameId(args.frameId).hart + 1) : this.focus;
-      response.body = this.l.breakpoints.dataBreakpointInfo(args.name, machineEvalContext(this.l.target.machine, hart), args.bytes, args.asAddress);
+      response.body = this.l.breakpoints.dataBreakpointInfo(args.name, this.evalContext(args.frameId).context, args.bytes, args.asAddress);
     });
   }
 
@@ -483,10 +483,10 @@ export class RingsideDebugSession extends DebugSession {
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
     this.guard(response, () => {
       this.needStopped();
-      const hart = this.hartOf(Stacks.decodeFrameId(Number(args.frameId)).hart + 1);
+      const { hart, depth } = Stacks.decodeFrameId(Number(args.frameId));
       response.body = {
-        scopes: scopes(hart).map((s) => ({
-          name: s.name, presentationHint: s.presentationHint, expensive: false, variablesReference: this.handle(hart.hartId, [s.name]),
+        scopes: this.scopesOf(this.hartOf(hart + 1), depth).map((s) => ({
+          name: s.name, presentationHint: s.presentationHint, expensive: false, variablesReference: this.handle(hart, depth, [s.name]),
         })),
       };
     });
@@ -498,8 +498,8 @@ export class RingsideDebugSession extends DebugSession {
       const h = this.handles.get(args.variablesReference);
       if (!h) throw new RequestError(`variables reference ${args.variablesReference} is stale: the program moved since; expand the view again`);
       const hex = args.format?.hex ?? true;
-      const nodes = this.childrenOf(h.hart, h.path, hex);
-      response.body = { variables: nodes.map((n) => this.dapVariable(h.hart, [...h.path, n.name], n)) };
+      const nodes = this.childrenOf(h.hart, h.depth, h.path, hex);
+      response.body = { variables: nodes.map((n) => this.dapVariable(h.hart, h.depth, [...h.path, n.name], n)) };
     });
   }
 
@@ -509,16 +509,37 @@ export class RingsideDebugSession extends DebugSession {
       const h = this.handles.get(args.variablesReference);
       if (!h) throw new RequestError(`variables reference ${args.variablesReference} is stale: expand the view again`);
       const hart = this.l.target.machine.harts[h.hart];
-      const node = setVariable(hart, [...h.path, args.name], String(args.value), args.format?.hex ?? true);
+      const node = setVariable(hart, [...h.path, args.name], String(args.value), args.format?.hex ?? true, this.callerFrame(hart, h.depth));
       this.l.stacks.invalidate();
-      const v = this.dapVariable(h.hart, [...h.path, node.name], node);
+      const v = this.dapVariable(h.hart, h.depth, [...h.path, node.name], node);
       response.body = { value: v.value, type: v.type, variablesReference: v.variablesReference, memoryReference: v.memoryReference };
     });
   }
 
-  private childrenOf(hart: number, path: string[], hex: boolean): VariableNode[] {
+  /** The frame at `depth` of a hart's stack when it is a caller (depth > 0); undefined for the live hart. */
+  private callerFrame(hart: Hart, depth: number): CallerFrame | undefined {
+    if (depth === 0) return undefined;
+    const frame = this.l.stacks.frames(hart)[depth];
+    if (!frame) throw new RequestError(`frame ${depth} of hart ${hart.hartId} does not exist: ask for the stack trace again`);
+    return { depth, frame };
+  }
+
+  private scopesOf(hart: Hart, depth: number): ScopeModel[] {
+    return scopes(hart, this.callerFrame(hart, depth));
+  }
+
+  /** The hart a frameId names (the focused one without), and the evaluator's view of that frame. */
+  private evalContext(frameId: number | undefined): { hart: Hart; context: EvalContext } {
+    if (frameId === undefined) return { hart: this.focus, context: machineEvalContext(this.l.target.machine, this.focus) };
+    const { hart: index, depth } = Stacks.decodeFrameId(frameId);
+    const hart = this.hartOf(index + 1);
+    const caller = this.callerFrame(hart, depth);
+    return { hart, context: caller ? frameEvalContext(this.l.target.machine, hart, caller) : machineEvalContext(this.l.target.machine, hart) };
+  }
+
+  private childrenOf(hart: number, depth: number, path: string[], hex: boolean): VariableNode[] {
     const h = this.l.target.machine.harts[hart];
-    const scope = scopes(h).find((s) => s.name === path[0]);
+    const scope = this.scopesOf(h, depth).find((s) => s.name === path[0]);
     if (!scope) throw new RequestError(`no scope named ${path[0]}`);
     let nodes = scope.variables(hex);
     for (const name of path.slice(1)) {
@@ -531,20 +552,20 @@ export class RingsideDebugSession extends DebugSession {
 
   private variableNode(reference: number, name: string): VariableNode | undefined {
     const h = this.handles.get(reference);
-    return h ? this.childrenOf(h.hart, h.path, true).find((n) => n.name === name) : undefined;
+    return h ? this.childrenOf(h.hart, h.depth, h.path, true).find((n) => n.name === name) : undefined;
   }
 
-  private dapVariable(hart: number, path: string[], n: VariableNode): DebugProtocol.Variable {
+  private dapVariable(hart: number, depth: number, path: string[], n: VariableNode): DebugProtocol.Variable {
     return {
       name: n.name, value: n.value, type: n.type, evaluateName: n.evaluateName, memoryReference: n.memoryReference,
-      variablesReference: n.children ? this.handle(hart, path) : 0,
+      variablesReference: n.children ? this.handle(hart, depth, path) : 0,
       presentationHint: n.editable ? undefined : { attributes: ['readOnly'] },
     };
   }
 
-  private handle(hart: number, path: string[]): number {
+  private handle(hart: number, depth: number, path: string[]): number {
     const id = this.nextHandle++;
-    this.handles.set(id, { hart, path });
+    this.handles.set(id, { hart, depth, path });
     return id;
   }
 
@@ -559,8 +580,7 @@ export class RingsideDebugSession extends DebugSession {
         response.body = { result: `(sent to the guest's console: ${JSON.stringify(text)})`, variablesReference: 0 };
         return;
       }
-      const hart = args.frameId !== undefined ? this.hartOf(Stacks.decodeFrameId(args.frameId).hart + 1) : this.focus;
-      const context = machineEvalContext(this.l.target.machine, hart);
+      const { hart, context } = this.evalContext(args.frameId);
       if (args.context === 'repl') {
         const input = /^input\s(.*)$/s.exec(text);
         if (input) {

@@ -13,12 +13,24 @@ export interface UnwoundFrame {
   cfa?: bigint;
   /**
    * x0..x31 as they were in this frame. Registers the callee saved are recovered; the others (caller-saved ones
-   * the rules do not mention) still hold the callee's values, which is all a debugger can know.
+   * the rules do not mention) still hold the callee's values, which is all a debugger can know: see `known`.
    */
   regs: bigint[];
+  /**
+   * Per register, whether regs[n] is this frame's own value: everything in frame 0; in a caller, what a rule
+   * recovered (sp from the CFA, saved registers, ra = the return address) and the callee-saved registers the callee
+   * left alone. False where only the callee's value is there: a0–a7 and t0–t6, which every call may change.
+   */
+  known: boolean[];
   method: UnwindMethod;
   /** The function symbol that contains the frame's code, when there is one. */
   function?: string;
+}
+
+/** A caller frame as the Variables view and the evaluator use it: its depth in the Call Stack (> 0) and its registers. */
+export interface CallerFrame {
+  depth: number;
+  frame: Pick<UnwoundFrame, 'pc' | 'regs' | 'known'>;
 }
 
 /** Reads 8 bytes of guest memory, little-endian; undefined when the address is unmapped. Must not have side effects. */
@@ -30,6 +42,10 @@ export interface UnwindInfo {
 }
 
 const REG_RA = 1, REG_SP = 2, REG_FP = 8;
+/** gp and tp: set once by the runtime, changed by no function, so a caller has the same values. */
+const FIXED = [3, 4];
+/** s0–s11: the psABI makes a callee restore them, so a callee that saved none of them changed none. */
+const CALLEE_SAVED = [8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27];
 /** A frame-pointer frame bigger than this is more likely s0 used as an ordinary register than a real frame. */
 const MAX_FP_FRAME = 1n << 20n;
 const MASK64 = 0xffff_ffff_ffff_ffffn;
@@ -45,7 +61,7 @@ export function lookupPc(frame: Pick<UnwoundFrame, 'pc' | 'method'>): bigint {
  */
 export function unwind(start: { pc: bigint; regs: readonly bigint[] }, readU64: ReadU64, info: UnwindInfo, maxFrames = 64): UnwoundFrame[] {
   const functions = functionIndex(info.symbols);
-  const top: UnwoundFrame = { pc: start.pc, regs: [...start.regs], method: 'top' };
+  const top: UnwoundFrame = { pc: start.pc, regs: [...start.regs], known: start.regs.map(() => true), method: 'top' };
   const frames: UnwoundFrame[] = [];
   const seen = new Set<string>();
   for (let frame: UnwoundFrame | undefined = top; frame && frames.length < maxFrames;) {
@@ -74,6 +90,25 @@ function callerOf(frame: UnwoundFrame, readU64: ReadU64, info: UnwindInfo, funct
   return byFramePointer(frame, readU64, functions) ?? (frame.method === 'top' ? byReturnAddress(frame, functions) : undefined);
 }
 
+/**
+ * What a caller knows before its unwind rule adds to it: x0, gp and tp always; s0–s11 as the callee knew them when
+ * the callee's record says it saved nothing else (CFI, or a leaf that never touched the stack).
+ */
+function inheritedKnown(callee: UnwoundFrame, calleeSavedKept: boolean): boolean[] {
+  const known = callee.regs.map(() => false);
+  known[0] = true;
+  for (const n of FIXED) known[n] = callee.known[n];
+  if (calleeSavedKept) for (const n of CALLEE_SAVED) known[n] = callee.known[n];
+  return known;
+}
+
+/** A caller found at return address `pc`: its ra holds that address once the call returns (GDB shows the same). */
+function caller(pc: bigint, regs: bigint[], known: boolean[], method: UnwindMethod): UnwoundFrame {
+  regs[REG_RA] = pc;
+  known[REG_RA] = true;
+  return { pc, regs, known, method };
+}
+
 /** Applies an unwind row: the CFA, then every register's rule, all against the callee's registers. */
 function byCfi(frame: UnwoundFrame, row: UnwindRow, readU64: ReadU64): UnwoundFrame | undefined {
   const ctx = { register: (n: number) => (n < 32 ? frame.regs[n] : undefined), readU64 };
@@ -82,25 +117,27 @@ function byCfi(frame: UnwoundFrame, row: UnwindRow, readU64: ReadU64): UnwoundFr
     : evaluateCfiExpression(row.cfa.expression, ctx);
   frame.cfa = cfa;
   const regs = [...frame.regs];
+  const known = inheritedKnown(frame, true);
   regs[REG_SP] = cfa;
+  known[REG_SP] = row.cfa.kind !== 'register' || frame.known[row.cfa.register];
   for (const [n, rule] of row.registers) {
     if (n >= 32) continue;
     let v: bigint | undefined;
     switch (rule.kind) {
-      case 'undefined': if (n === row.returnAddressRegister) return undefined; continue; // no return address: the outermost frame
-      case 'same-value': v = frame.regs[n]; break;
-      case 'offset': v = readU64((cfa + rule.offset) & MASK64); break;
-      case 'val-offset': v = (cfa + rule.offset) & MASK64; break;
-      case 'register': v = registerValue(frame, rule.register); break;
-      case 'expression': v = readU64(evaluateCfiExpression(rule.expression, ctx, cfa)); break;
-      case 'val-expression': v = evaluateCfiExpression(rule.expression, ctx, cfa); break;
+      case 'undefined': if (n === row.returnAddressRegister) return undefined; known[n] = false; continue; // no return address: the outermost frame
+      case 'same-value': v = frame.regs[n]; known[n] = frame.known[n]; break;
+      case 'offset': v = readU64((cfa + rule.offset) & MASK64); known[n] = true; break;
+      case 'val-offset': v = (cfa + rule.offset) & MASK64; known[n] = true; break;
+      case 'register': v = registerValue(frame, rule.register); known[n] = frame.known[rule.register]; break;
+      case 'expression': v = readU64(evaluateCfiExpression(rule.expression, ctx, cfa)); known[n] = true; break;
+      case 'val-expression': v = evaluateCfiExpression(rule.expression, ctx, cfa); known[n] = true; break;
     }
     if (v === undefined) return undefined; // a saved register in unreadable memory: the stack is not what CFI says
     regs[n] = v;
   }
   regs[0] = 0n;
   const pc = row.returnAddressRegister < 32 ? regs[row.returnAddressRegister] : undefined;
-  return pc === undefined ? undefined : { pc, regs, method: 'cfi' };
+  return pc === undefined ? undefined : caller(pc, regs, known, 'cfi');
 }
 
 function registerValue(frame: UnwoundFrame, n: number): bigint {
@@ -123,9 +160,12 @@ function byFramePointer(frame: UnwoundFrame, readU64: ReadU64, functions: Functi
   const withFp = (pc: bigint, callerFp: bigint): UnwoundFrame => {
     frame.cfa = fp; // gcc's s0 is the CFA: the sp the caller had at the call
     const regs = [...frame.regs];
+    // Without a record of what the callee saved, only the chain's own registers are the caller's.
+    const known = inheritedKnown(frame, false);
     regs[REG_SP] = fp;
     regs[REG_FP] = callerFp;
-    return { pc, regs, method: 'frame-pointer' };
+    known[REG_SP] = known[REG_FP] = true;
+    return caller(pc, regs, known, 'frame-pointer');
   };
   if (functions.isCode(above)) {
     const savedFp = readU64(fp - 16n);
@@ -140,7 +180,10 @@ function byFramePointer(frame: UnwoundFrame, readU64: ReadU64, functions: Functi
 function byReturnAddress(frame: UnwoundFrame, functions: FunctionIndex): UnwoundFrame | undefined {
   const ra = frame.regs[REG_RA];
   if (ra === frame.pc || !functions.isCode(ra)) return undefined;
-  return { pc: ra, regs: [...frame.regs], method: 'ra' };
+  // Nothing on the stack, so nothing saved: sp and s0–s11 are still the caller's.
+  const known = inheritedKnown(frame, true);
+  known[REG_SP] = frame.known[REG_SP];
+  return caller(ra, [...frame.regs], known, 'ra');
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -27,7 +27,15 @@ export interface VariableNode {
   children?: (hex: boolean) => VariableNode[];
   /** Present when setVariable may change the node. */
   editable?: Editable;
+  /** Why setVariable refuses a node that is not editable, when there is more to say than "read-only". */
+  readOnlyReason?: string;
 }
+
+/**
+ * The value of a caller's register the unwinder could not recover: the callee may have changed it and saved it
+ * nowhere. GDB's words for the same (it prints `<not saved>` for such registers in outer frames).
+ */
+export const NOT_SAVED = '<not saved>';
 
 export interface ScopeModel {
   name: string;

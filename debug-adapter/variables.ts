@@ -7,18 +7,26 @@ import type { Hart } from '../emulator/hart';
 import { privilegeInfo } from './protocol';
 import { csrGroups, csrNode, fieldNode, fieldValue } from './csr-variables';
 import { fpNodes, setFp } from './fp-variables';
+import type { CallerFrame } from './unwind';
 import {
-  addressRef, formatInt, isInteger, parseInteger, VariableError, virtualRef, type Editable, type ScopeModel, type VariableNode,
+  addressRef, formatInt, isInteger, NOT_SAVED, parseInteger, VariableError, virtualRef, type Editable, type ScopeModel, type VariableNode,
 } from './variable-model';
 
-export { VariableError, type Editable, type ScopeModel, type VariableNode } from './variable-model';
+export { NOT_SAVED, VariableError, type Editable, type ScopeModel, type VariableNode } from './variable-model';
 
 const MISA_F = 1n << 5n;
 
-/** The scopes of a stopped hart. Floating point appears when misa says F exists. */
-export function scopes(hart: Hart): ScopeModel[] {
+/**
+ * The scopes of a stopped hart, or of one of its caller frames: then Registers is that frame's (named for it, since
+ * the other scopes stay the hart's: CSRs, privilege and FP registers are not saved per frame). Floating point
+ * appears when misa says F exists.
+ */
+export function scopes(hart: Hart, caller?: CallerFrame): ScopeModel[] {
+  const registers: ScopeModel = caller
+    ? { name: `Registers (frame ${caller.depth})`, presentationHint: 'registers', variables: (hex) => callerRegisterNodes(hart, caller, hex) }
+    : { name: 'Registers', presentationHint: 'registers', variables: (hex) => registerNodes(hart, hex) };
   const list: ScopeModel[] = [
-    { name: 'Registers', presentationHint: 'registers', variables: (hex) => registerNodes(hart, hex) },
+    registers,
     { name: 'Privilege', variables: (hex) => privilegeNodes(hart, hex) },
     { name: 'CSRs', presentationHint: 'registers', variables: () => csrGroups(hart) },
   ];
@@ -43,6 +51,28 @@ function registerNodes(hart: Hart, hex: boolean): VariableNode[] {
     const ref = v === 0n ? undefined : addressRef(hart, v);
     if (ref) node.memoryReference = ref;
     if (i !== 0) node.editable = { kind: 'x', index: i };
+    return node;
+  })];
+}
+
+/**
+ * A caller frame's pc and registers as the unwinder recovered them; the ones it could not are NOT_SAVED rather than
+ * the callee's values. None can be edited: they are copies on the stack or in the callee's registers, not the hart's.
+ */
+function callerRegisterNodes(hart: Hart, caller: CallerFrame, hex: boolean): VariableNode[] {
+  const { depth, frame } = caller;
+  const readOnlyReason = (name: string): string => `cannot set ${name} in frame ${depth}: a caller's registers are what the unwinder recovered, not the hart's; select frame 0 to change the hart's registers`;
+  const pc: VariableNode = {
+    name: 'pc', value: formatInt(frame.pc, true), type: 'program counter (the return address into this frame)', evaluateName: 'pc',
+    memoryReference: virtualRef(frame.pc), readOnlyReason: readOnlyReason('pc'),
+  };
+  return [pc, ...ABI_NAMES.map((abi, i): VariableNode => {
+    const node: VariableNode = { name: abi, value: NOT_SAVED, type: `x${i}`, evaluateName: abi, readOnlyReason: readOnlyReason(abi) };
+    if (!frame.known[i]) return { ...node, type: `x${i}, not saved: the callee may have changed it` };
+    const v = frame.regs[i];
+    node.value = formatInt(v, hex, true);
+    const ref = v === 0n ? undefined : addressRef(hart, v);
+    if (ref) node.memoryReference = ref;
     return node;
   })];
 }
@@ -83,8 +113,8 @@ function lastTrapNode(hart: Hart): VariableNode {
 // ---- setVariable ----
 
 /** The node at path: a scope name, then names down the tree (e.g. ['CSRs', 'S', 'satp', 'MODE']). */
-export function findVariable(hart: Hart, path: readonly string[], hex: boolean): VariableNode {
-  const scope = scopes(hart).find((s) => s.name === path[0]);
+export function findVariable(hart: Hart, path: readonly string[], hex: boolean, caller?: CallerFrame): VariableNode {
+  const scope = scopes(hart, caller).find((s) => s.name === path[0]);
   if (!scope) throw new VariableError(`no scope named ${path[0]}`);
   let nodes = scope.variables(hex), node: VariableNode | undefined;
   for (const name of path.slice(1)) {
@@ -101,13 +131,13 @@ export function findVariable(hart: Hart, path: readonly string[], hex: boolean):
  * value names, such as `S` or `Sv39`). Returns the variable as it reads afterwards (a WARL register may keep
  * less than was written). Throws VariableError, naming the variable and what it accepts, for bad input.
  */
-export function setVariable(hart: Hart, path: readonly string[], text: string, hex: boolean): VariableNode {
-  const node = findVariable(hart, path, hex);
+export function setVariable(hart: Hart, path: readonly string[], text: string, hex: boolean, caller?: CallerFrame): VariableNode {
+  const node = findVariable(hart, path, hex, caller);
   // Messages name CSRs and fields as the user knows them (satp.MODE), without the scope and group.
   const what = path.slice(path[0] === 'CSRs' ? 2 : 1).join('.');
-  if (!node.editable) throw new VariableError(`${what} is read-only`);
+  if (!node.editable) throw new VariableError(node.readOnlyReason ?? `${what} is read-only`);
   applyEdit(hart, node.editable, text, what);
-  return findVariable(hart, path, hex);
+  return findVariable(hart, path, hex, caller);
 }
 
 /** Writes one edit. `what` names the variable in error messages. */

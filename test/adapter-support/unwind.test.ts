@@ -110,6 +110,13 @@ describe('call-stack unwinding against GDB (gcc-built program on QEMU)', () => {
         const callers = got.slice(1).map((f) => f.method);
         if (v.cfiSections.length) assert.ok(callers.every((m) => m === 'cfi'), `stop ${i}: callers found by ${callers}`);
         else assert.ok(callers.every((m) => m === 'frame-pointer' || m === 'ra'), `stop ${i}: callers found by ${callers}`);
+        for (const f of got.slice(1)) {
+          const known = ABI_NAMES.filter((_, n) => f.known[n]);
+          assert.equal(f.regs[1], f.pc, `stop ${i}: a caller's ra is its return address`);
+          // CFI says what each callee saved, so s0–s11 carry over; a frame-pointer step knows only its chain.
+          const expected = f.method === 'frame-pointer' ? ['zero', 'ra', 'sp', 'gp', 'tp', 's0'] : ABI_NAMES.filter((n) => !/^[at]\d$/.test(n));
+          assert.deepEqual(known, expected, `stop ${i}: registers known in ${f.function} (${f.method})`);
+        }
       });
       // Recursion is not a loop: four recurse frames, each with its own CFA.
       const deepest = ours[gdb.findIndex((f) => f[0].function === 'leaf')];

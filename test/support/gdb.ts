@@ -17,6 +17,39 @@ export interface GdbFrame {
  * so no TCP port can collide with another test run.
  */
 export function gdbBacktraces(elf: string, breakpoints: string[], stops: number): GdbFrame[][] {
+  const commands = breakpoints.map((b) => `break ${b}`);
+  for (let i = 0; i < stops; i++) commands.push('continue', 'echo @@stop\\n', 'p/x $pc', 'bt');
+  const r = runGdb(elf, commands);
+  return parseStops(r.stdout, `${r.stdout}${r.stderr}`);
+}
+
+/** A register's value in a frame as `info registers` prints it, or GDB's `<not saved>`. */
+export type GdbRegister = bigint | '<not saved>';
+
+/**
+ * Runs to the first stop at `breakpoint`, then selects each of `frames` and records `info registers` there: x1..x31
+ * by ABI name (GDB's fp is s0) and pc. What GDB says a caller's registers were.
+ */
+export function gdbFrameRegisters(elf: string, breakpoint: string, frames: number[]): Map<number, Map<string, GdbRegister>> {
+  const commands = [`break ${breakpoint}`, 'continue'];
+  for (const f of frames) commands.push(`frame ${f}`, `echo @@frame ${f}\\n`, 'info registers');
+  const r = runGdb(elf, commands);
+  const out = new Map<number, Map<string, GdbRegister>>();
+  for (const chunk of r.stdout.split('@@frame ').slice(1)) {
+    const regs = new Map<string, GdbRegister>();
+    for (const m of chunk.matchAll(/^(\w+)\s+(0x[0-9a-f]+|<not saved>)/gm)) {
+      regs.set(m[1] === 'fp' ? 's0' : m[1], m[2] === '<not saved>' ? m[2] : BigInt(m[2]));
+    }
+    out.set(Number(/^\d+/.exec(chunk)?.[0]), regs);
+  }
+  for (const f of frames) {
+    if (!out.get(f)?.has('sp')) throw new Error(`GDB printed no registers for frame ${f}:\n${r.stdout}${r.stderr}`);
+  }
+  return out;
+}
+
+/** GDB in batch mode on QEMU's virt board with the ELF as its kernel, running `commands` after connecting. */
+function runGdb(elf: string, commands: string[]): { stdout: string; stderr: string } {
   requireTool(QEMU);
   if (spawnSync(GDB, ['--version']).error) {
     throw new Error(`\n\n*** MISSING TOOL: '${GDB}' is not on PATH. ***\nThis test uses GDB as its oracle and FAILS without it: ` +
@@ -24,12 +57,11 @@ export function gdbBacktraces(elf: string, breakpoints: string[], stops: number)
   }
   const qemu = `${QEMU} -machine virt -bios none -kernel ${elf} -display none -monitor none -serial null -S -gdb stdio`;
   const args = ['-nx', '-batch', '-ex', 'set pagination off', '-ex', 'set confirm off', '-ex', `target remote | ${qemu}`];
-  for (const b of breakpoints) args.push('-ex', `break ${b}`);
-  for (let i = 0; i < stops; i++) args.push('-ex', 'continue', '-ex', 'echo @@stop\\n', '-ex', 'p/x $pc', '-ex', 'bt');
-  args.push('-ex', 'kill', elf);
+  for (const c of [...commands, 'kill']) args.push('-ex', c);
+  args.push(elf);
   const r = spawnSync(GDB, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.error) throw new Error(`cannot run ${GDB}: ${r.error.message}`);
-  return parseStops(r.stdout, `${r.stdout}${r.stderr}`);
+  return { stdout: r.stdout, stderr: r.stderr };
 }
 
 function parseStops(stdout: string, everything: string): GdbFrame[][] {
