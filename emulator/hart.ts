@@ -112,6 +112,13 @@ export class Hart implements Clock {
   trapHeld = 0;
   /** Debugger: called before each trap; returns true to hold it (the hart stays at the trapping instruction). */
   holdTrap: ((t: TrapEvent) => boolean) | undefined = undefined;
+  /**
+   * M-mode software that runs outside the machine (the hypervisor): when set, a trap taken into M-mode is
+   * entered as the spec says (mepc, mcause, mtval, mstatus, priv M) and then handed to it instead of vectoring
+   * to mtvec. It returns the pc to continue at, having left the hart as its own xRET would (see mret). The slice
+   * ends after it, since it may have changed timers, translation or privilege.
+   */
+  firmware: ((hart: Hart) => number) | undefined = undefined;
   /** Data watchpoints; while any are set every data access takes the slow path, where they are checked. */
   private watchpoints: Watchpoint[] = [];
   waitForInterrupt = false;
@@ -206,8 +213,7 @@ export class Hart implements Clock {
     const c = this.csr, from = this.priv;
     const toS = from !== Priv.M && ((c.lo[interrupt ? CSR.mideleg : CSR.medeleg] >>> cause) & 1) === 1;
     const to = toS ? Priv.S : Priv.M;
-    const vec = c.lo[toS ? CSR.stvec : CSR.mtvec], base = toNumber(vec & ~3, c.hi[toS ? CSR.stvec : CSR.mtvec]);
-    const handler = interrupt && (vec & 3) === 1 ? base + 4 * cause : base;
+    const handler = trapVector(c.lo[toS ? CSR.stvec : CSR.mtvec], c.hi[toS ? CSR.stvec : CSR.mtvec], cause, interrupt);
     if (this.holdTrap !== undefined && isSmall(epcHi)) {
       // A held trap changes nothing: the machine stops at the trapping instruction, which runs again on resume.
       const trap = trapEvent(cause, interrupt, from, to, epcLo, epcHi, tvalLo, tvalHi, handler);
@@ -218,23 +224,17 @@ export class Hart implements Clock {
       }
     }
     this.trapHeld = 0;
-    const [epc, cau, tval] = toS ? [CSR.sepc, CSR.scause, CSR.stval] : [CSR.mepc, CSR.mcause, CSR.mtval];
-    c.lo[epc] = epcLo & ~1; c.hi[epc] = epcHi;
-    c.lo[cau] = cause; c.hi[cau] = interrupt ? 0x80000000 | 0 : 0;
-    c.lo[tval] = tvalLo; c.hi[tval] = tvalHi;
-    const s = c.lo[CSR.mstatus];
-    if (toS) {
-      // SPIE = SIE, SIE = 0, SPP = the mode trapped from (U or S)
-      c.lo[CSR.mstatus] = (s & ~((1 << 1) | (1 << 5) | (1 << 8))) | (((s >>> 1) & 1) << 5) | (from << 8);
-    } else {
-      c.lo[CSR.mstatus] = (s & ~((1 << 3) | (1 << 7) | (3 << 11))) | (((s >>> 3) & 1) << 7) | (from << 11);
-    }
+    enterTrap(c, toS, from, cause, interrupt, epcLo, epcHi, tvalLo, tvalHi);
     this.stats.traps[interrupt ? 32 + cause : cause]++;
     this.stats.lastTrap = interrupt ? 32 + cause : cause;
     this.stats.lastTrapFrom = from;
     this.stats.lastTrapTo = to;
     this.setPriv(to);
     if (this.events.has('trap')) this.events.emit('trap', trapEvent(cause, interrupt, from, to, epcLo, epcHi, tvalLo, tvalHi, handler));
+    if (to === Priv.M && this.firmware !== undefined) {
+      this.endSlice = true;
+      return this.firmware(this);
+    }
     return handler;
   }
 
@@ -545,10 +545,18 @@ export class Hart implements Clock {
     // The counters take a written value as the next instruction's: the writing instruction's own retirement does
     // not count. No instruction retires here, so the value is written one ahead.
     const v = num === CSR.mcycle || num === CSR.minstret ? value + 1n : value;
-    const status = c.lo[CSR.mstatus];
-    c.write(num, Number(BigInt.asIntN(32, v)), Number(BigInt.asIntN(32, v >> 32n)));
-    this.csrWritten(num, status);
+    this.setCsr(num, Number(BigInt.asIntN(32, v)), Number(BigInt.asIntN(32, v >> 32n)));
     return c.peek(num);
+  }
+
+  /**
+   * A write by M-mode software outside the machine (the hypervisor), as its CSR instruction would write it:
+   * through the WARL rules, with the same consequences for translation. The caller knows the CSR is writable.
+   */
+  setCsr(num: number, lo: number, hi: number): void {
+    const status = this.csr.lo[CSR.mstatus];
+    this.csr.write(num, lo, hi);
+    this.csrWritten(num, status);
   }
 
   // ---- data watchpoints ----
@@ -866,6 +874,32 @@ export class Hart implements Clock {
     page[s + 2] = raw;
     return true;
   }
+}
+
+/**
+ * The CSR side of trap entry (privileged spec 1.12, 3.1.6.1 and 4.1.1): xepc, xcause and xtval, and mstatus's
+ * xPIE = xIE, xIE = 0, xPP = the mode trapped from. Shared by the hart and by a hypervisor entering a guest's
+ * virtual S-mode, which must do exactly what the hardware would.
+ */
+export function enterTrap(c: CsrFile, toS: boolean, from: Priv, cause: number, interrupt: boolean,
+  epcLo: number, epcHi: number, tvalLo: number, tvalHi: number): void {
+  const [epc, cau, tval] = toS ? [CSR.sepc, CSR.scause, CSR.stval] : [CSR.mepc, CSR.mcause, CSR.mtval];
+  c.lo[epc] = epcLo & ~1; c.hi[epc] = epcHi;
+  c.lo[cau] = cause; c.hi[cau] = interrupt ? 0x80000000 | 0 : 0;
+  c.lo[tval] = tvalLo; c.hi[tval] = tvalHi;
+  const s = c.lo[CSR.mstatus];
+  if (toS) {
+    // SPIE = SIE, SIE = 0, SPP = the mode trapped from (U or S)
+    c.lo[CSR.mstatus] = (s & ~((1 << 1) | (1 << 5) | (1 << 8))) | (((s >>> 1) & 1) << 5) | (from << 8);
+  } else {
+    c.lo[CSR.mstatus] = (s & ~((1 << 3) | (1 << 7) | (3 << 11))) | (((s >>> 3) & 1) << 7) | (from << 11);
+  }
+}
+
+/** The handler address for a trap through a tvec value (lo, hi): the base, plus 4 × cause for vectored interrupts. */
+export function trapVector(vecLo: number, vecHi: number, cause: number, interrupt: boolean): number {
+  const base = toNumber(vecLo & ~3, vecHi);
+  return interrupt && (vecLo & 3) === 1 ? base + 4 * cause : base;
 }
 
 function trapEvent(cause: number, interrupt: boolean, fromPriv: Priv, toPriv: Priv, epcLo: number, epcHi: number, tvalLo: number, tvalHi: number,

@@ -28,8 +28,9 @@ function jumpTo(target: string): string {
  */
 function takeTrap(cause: string, lo: string, hi: string, pc: string): string {
   return `pageBase = m.exception(${cause}, ${lo}, ${hi}, ${pc}) - 8192; o = 8192; bare = m.dataBare; DT = m.tlb.dataTag; DS = m.tlb.dataSalt; ` +
-    // A trap the debugger held did not happen; one it stops after (privilege change) did.
-    `t += 1 - m.trapHeld; if (m.debugStop !== undefined) break outer;`;
+    // A trap the debugger held did not happen; one it stops after (privilege change) did. A held trap, a debugger's
+    // stop and a trap handled by firmware outside the machine (the VMM) all end the slice.
+    `t += 1 - m.trapHeld; if (m.endSlice) break outer;`;
 }
 
 const interpreterContext: Context = {
@@ -117,6 +118,7 @@ function source(debugging: boolean): string {
   return function run(budget, toBlockEnd) {
     let n = 0, t = 0, P = NO_PAGE, pageBase = m.pc - 8192, pageOff = 0, o = 8192, bare = m.dataBare, DT = m.tlb.dataTag, DS = m.tlb.dataSalt;
     const base = m.retired;
+    m.endSlice = false;
     outer: while (n + t < budget) {
       if ((o >>> 0) >= 4096) {
         const pc = pageBase + o;

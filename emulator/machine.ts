@@ -299,7 +299,8 @@ export class Machine {
     }
   }
 
-  private finish(code: number): void {
+  /** Ends the run as a guest's exit does (the test finisher, HTIF, or a hypervisor once all its VMs halted). */
+  finish(code: number): void {
     this.exitCode = code;
     this.events.emit('exit', { code });
   }

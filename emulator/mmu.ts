@@ -1,6 +1,16 @@
 // Virtual-memory translation: Sv39 and Sv48 page-table walks with permission checks and A/D updates.
 // The hart calls it on its slow paths whenever translation is on; it knows nothing of TLBs or devices.
-import type { Ram } from './memory/ram';
+
+/**
+ * Physical memory as a walker reads it: RAM, or a hypervisor's view of a guest's physical memory (its p2m map
+ * onto machine frames), so that guest page tables are walked by this same code.
+ */
+export interface PhysicalMemory {
+  readonly base: number;
+  readonly size: number;
+  read8(off: number): number;
+  write8(off: number, v: number): void;
+}
 
 export const enum Access { Fetch = 0, Load = 1, Store = 2 }
 
@@ -306,7 +316,7 @@ export class Mmu {
    *   are checked as S-mode reads (privileged spec 1.12, 3.7.2), and a denied one is an access fault.
    */
   constructor(
-    private readonly ram: Ram, private readonly onPteWrite: (off: number) => void,
+    private readonly ram: PhysicalMemory, private readonly onPteWrite: (off: number) => void,
     private readonly pteReadable: (pa: number) => boolean = () => true,
   ) {}
 

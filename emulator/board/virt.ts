@@ -11,12 +11,14 @@ export interface BoardDescription {
   timebaseHz: number;
   uart: number;
   uartIrq: number;
-  clint: number;
+  /** The CLINT (M-mode timer and software interrupts); a VM's board has none: its kernel uses SBI. */
+  clint?: number;
   plic: number;
   plicSources: number;
-  finisher: number;
+  /** The SiFive test finisher, named by the poweroff and reboot nodes; absent, the kernel powers off through SBI. */
+  finisher?: number;
   /** virtio-mmio slots: count of them, stride apart from base, on PLIC sources irq.. (all listed, even when empty). */
-  virtio: { base: number; stride: number; count: number; irq: number };
+  virtio?: { base: number; stride: number; count: number; irq: number };
   bootargs?: string;
   initrd?: { start: number; end: number };
 }
@@ -45,8 +47,10 @@ export function boardTree(b: BoardDescription): FdtNode {
     ['#address-cells', [2]], ['#size-cells', [2]], ['compatible', 'riscv-virtio'], ['model', 'riscv-virtio,qemu'],
   ], [
     node('chosen', chosen),
-    node('poweroff', [['value', [0x5555]], ['offset', [0]], ['regmap', [PHANDLE_TEST]], ['compatible', 'syscon-poweroff']]),
-    node('reboot', [['value', [0x7777]], ['offset', [0]], ['regmap', [PHANDLE_TEST]], ['compatible', 'syscon-reboot']]),
+    ...(b.finisher === undefined ? [] : [
+      node('poweroff', [['value', [0x5555]], ['offset', [0]], ['regmap', [PHANDLE_TEST]], ['compatible', 'syscon-poweroff']]),
+      node('reboot', [['value', [0x7777]], ['offset', [0]], ['regmap', [PHANDLE_TEST]], ['compatible', 'syscon-reboot']]),
+    ]),
     node(`memory@${b.ramBase.toString(16)}`, [['device_type', 'memory'], ['reg', [...u64(b.ramBase), ...u64(b.ramSize)]]]),
     node('cpus', [['#address-cells', [1]], ['#size-cells', [0]], ['timebase-frequency', [b.timebaseHz]]], [
       ...harts.map((h) => cpu(h, b.isa)),
@@ -62,23 +66,27 @@ export function boardTree(b: BoardDescription): FdtNode {
         ['interrupts-extended', harts.flatMap((h) => [intcPhandle(h), 11, intcPhandle(h), 9])], ['interrupt-controller', null],
         ['compatible', ['sifive,plic-1.0.0', 'riscv,plic0']], ['#address-cells', [0]], ['#interrupt-cells', [1]],
       ]),
-      node(`test@${b.finisher.toString(16)}`, [
+      ...(b.finisher === undefined ? [] : [node(`test@${b.finisher.toString(16)}`, [
         ['phandle', [PHANDLE_TEST]], ['reg', [...u64(b.finisher), ...u64(0x1000)]], ['compatible', ['sifive,test1', 'sifive,test0', 'syscon']],
-      ]),
-      // Highest address first, as in QEMU's tree (and so in the order a guest scanning the tree probes them).
-      ...Array.from({ length: b.virtio.count }, (_, k) => {
-        const i = b.virtio.count - 1 - k, base = b.virtio.base + i * b.virtio.stride;
-        return node(`virtio_mmio@${base.toString(16)}`, [
-          ['interrupts', [b.virtio.irq + i]], ['interrupt-parent', [PHANDLE_PLIC]],
-          ['reg', [...u64(base), ...u64(b.virtio.stride)]], ['compatible', 'virtio,mmio'],
-        ]);
-      }),
-      node(`clint@${b.clint.toString(16)}`, [
+      ])]),
+      ...(b.virtio === undefined ? [] : virtioNodes(b.virtio)),
+      ...(b.clint === undefined ? [] : [node(`clint@${b.clint.toString(16)}`, [
         ['interrupts-extended', harts.flatMap((h) => [intcPhandle(h), 3, intcPhandle(h), 7])],
         ['reg', [...u64(b.clint), ...u64(0x10000)]], ['compatible', ['sifive,clint0', 'riscv,clint0']],
-      ]),
+      ])]),
     ]),
   ]);
+}
+
+/** Highest address first, as in QEMU's tree (and so in the order a guest scanning the tree probes them). */
+function virtioNodes(v: NonNullable<BoardDescription['virtio']>): FdtNode[] {
+  return Array.from({ length: v.count }, (_, k) => {
+    const i = v.count - 1 - k, base = v.base + i * v.stride;
+    return node(`virtio_mmio@${base.toString(16)}`, [
+      ['interrupts', [v.irq + i]], ['interrupt-parent', [PHANDLE_PLIC]],
+      ['reg', [...u64(base), ...u64(v.stride)]], ['compatible', 'virtio,mmio'],
+    ]);
+  });
 }
 
 export function boardDtb(b: BoardDescription): Uint8Array {

@@ -25,6 +25,14 @@ export class Uart16550 implements MmioDevice {
     for (const b of bytes) this.rx.push(b);
   }
 
+  /**
+   * Takes up to max received bytes without a register access: a hypervisor's console call (SBI getchar, DBCN read)
+   * reads the same input the guest's UART driver would.
+   */
+  take(max: number): number[] {
+    return this.rx.splice(0, max);
+  }
+
   private get dlab(): boolean { return (this.lcr & 0x80) !== 0; }
 
   /** The interrupt line to the PLIC (source 10 on the virt board). */
