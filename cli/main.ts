@@ -1,7 +1,10 @@
 // The `ringside` command line: runs guest programs headless (run), with tracing and statistics.
 // Every failure is one `ringside: error:` line and a non-zero exit; stack traces are bugs.
 import * as fs from 'node:fs';
-import { Machine, LoadError, DEFAULT_MEMORY, MAX_HARTS, VIRTIO_SLOTS, parseMemorySize, type Engine } from '../emulator/machine';
+import { Machine, LoadError, DEFAULT_MEMORY, MAX_HARTS, MAX_MEMORY, VIRTIO_SLOTS, parseMemorySize, type Engine } from '../emulator/machine';
+import { TECHNIQUES, type Technique } from '../hypervisor/vmm';
+import { MAX_VCPUS } from '../hypervisor/vm';
+import { runVms, vmmStats } from './vmm-run';
 import { ElfError } from '../emulator/loader/elf';
 import { exceptionNames, interruptNames } from '../emulator/csr/table';
 import { disassemble, ABI_NAMES } from '../emulator/isa/disasm';
@@ -51,6 +54,14 @@ options:
                          keeps only what was flushed
   --drive-readonly FILE  the same, read-only: the guest is told (VIRTIO_BLK_F_RO), its writes fail with an I/O
                          error, and FILE is never written
+  --vmm TECHNIQUE         run FILE as the S-mode kernel of VMs under Ringside's VMM instead of on the bare
+                         machine (TECHNIQUE: trap-and-emulate): the kernel runs de-privileged, the VMM provides
+                         SBI and a UART per VM. The VM's RAM starts at 0x80000000, a raw kernel is loaded at
+                         0x80200000 and an ELF where it is linked; a0 = hart id, a1 = its device tree
+  --vms N                with --vmm: run N VMs of FILE side by side (default 1); their console lines are
+                         prefixed [vm0], [vm1] ...
+  --vm-memory SIZE       with --vmm: guest RAM per VM (default 128M)
+  --vcpus N              with --vmm: vCPUs per VM (default 1); with --smp, the machine's harts they share
   -h, --help             show this help
 `;
 
@@ -69,6 +80,8 @@ export interface RunOptions {
   dumpDtb?: string;
   /** Disks in command-line order. */
   drives: DriveSpec[];
+  /** --vmm: the program is a VM's kernel. */
+  vmm?: { technique: Technique; vms: number; vmMemory: number; vcpus: number };
 }
 
 function setProgram(o: Partial<RunOptions>, file: string): void {
@@ -103,6 +116,7 @@ function parseAddress(v: string | undefined): bigint {
 }
 
 export function parseRunArgs(args: string[]): RunOptions {
+  const vmm: Partial<NonNullable<RunOptions['vmm']>> = {};
   const o: Partial<RunOptions> & { trace: boolean; stats: boolean; memory: number; engine: Engine; harts: number; drives: DriveSpec[] } = {
     trace: false, stats: false, memory: DEFAULT_MEMORY, engine: 'translator', harts: 1, drives: [],
   };
@@ -121,6 +135,15 @@ export function parseRunArgs(args: string[]): RunOptions {
       case '--append': o.append = needValue(a, args[++i]); break;
       case '--dump-dtb': o.dumpDtb = needValue(a, args[++i]); break;
       case '--drive': case '--drive-readonly': o.drives.push({ file: driveFile(a, args[++i]), readOnly: a === '--drive-readonly' }); break;
+      case '--vmm': {
+        const t = args[++i];
+        if (!TECHNIQUES.includes(t as Technique)) throw new UsageError(`--vmm takes ${TECHNIQUES.map((x) => `'${x}'`).join(' or ')}, got '${t ?? ''}'`);
+        vmm.technique = t as Technique;
+        break;
+      }
+      case '--vms': vmm.vms = parseCount(a, args[++i]); break;
+      case '--vm-memory': vmm.vmMemory = parseSize(args[++i]); break;
+      case '--vcpus': vmm.vcpus = parseCount(a, args[++i]); break;
       case '--engine': {
         const e = args[++i];
         if (e !== 'translator' && e !== 'interpreter') throw new UsageError(`--engine takes 'translator' or 'interpreter', got '${e ?? ''}'`);
@@ -132,13 +155,31 @@ export function parseRunArgs(args: string[]): RunOptions {
         setProgram(o, a);
     }
   }
+  if (vmm.technique !== undefined) o.vmm = checkVmmOptions(o, { technique: vmm.technique, vms: vmm.vms ?? 1, vmMemory: vmm.vmMemory ?? DEFAULT_VM_MEMORY, vcpus: vmm.vcpus ?? 1 });
+  else if (Object.keys(vmm).length > 0) throw new UsageError(`${Object.keys(vmm).map((k) => `--${k === 'vmMemory' ? 'vm-memory' : k}`).join(', ')} only apply with --vmm (e.g. --vmm trap-and-emulate)`);
   if (o.bios === 'none') o.bios = undefined; // QEMU's spelling for "run the kernel alone"
   if (o.file === undefined && o.bios === undefined) throw new UsageError('no program file given (usage: ringside run [options] FILE)');
   if (o.harts > MAX_HARTS) throw new UsageError(`--smp ${o.harts}: Ringside's machine has at most ${MAX_HARTS} harts`);
   if (o.trace && o.harts > 1) throw new UsageError('--trace follows a single hart: run without --smp to trace');
   if (o.drives.length > VIRTIO_SLOTS) throw new UsageError(`at most ${VIRTIO_SLOTS} drives fit in the board's virtio-mmio slots, got ${o.drives.length}`);
-  if (o.initrd !== undefined && o.bios === undefined) throw new UsageError('--initrd needs --bios: the firmware passes it to the kernel through the device tree');
+  if (o.initrd !== undefined && o.bios === undefined && !o.vmm) throw new UsageError('--initrd needs --bios: the firmware passes it to the kernel through the device tree');
   return o as RunOptions;
+}
+
+/** Guest RAM per VM when --vm-memory is not given: enough for the Debian kernel and an initramfs. */
+const DEFAULT_VM_MEMORY = 128 * 1024 * 1024;
+
+function checkVmmOptions(o: Partial<RunOptions> & { trace: boolean; drives: DriveSpec[]; harts: number }, v: NonNullable<RunOptions['vmm']>): NonNullable<RunOptions['vmm']> {
+  if (o.bios !== undefined) throw new UsageError('--vmm runs the kernel under Ringside\'s VMM, which provides SBI itself: drop --bios');
+  if (o.trace) throw new UsageError('--trace follows the bare machine: run without --vmm to trace');
+  if (o.drives.length > 0) throw new UsageError('VMs have no virtio disks yet: run without --drive, or without --vmm');
+  if (o.loadAddress !== undefined) throw new UsageError('--vmm loads a raw kernel at 0x80200000 (an ELF where it is linked): drop --load-address');
+  if (o.file === undefined) throw new UsageError('no kernel given (usage: ringside run --vmm trap-and-emulate [options] KERNEL)');
+  if (v.vms < 1 || v.vms > 8) throw new UsageError(`--vms ${v.vms}: run 1 to 8 VMs`);
+  if (v.vcpus < 1 || v.vcpus > MAX_VCPUS) throw new UsageError(`--vcpus ${v.vcpus}: a VM has 1 to ${MAX_VCPUS} vCPUs`);
+  if (v.vmMemory % (2 * 1024 * 1024) !== 0 || v.vmMemory < 4 * 1024 * 1024) throw new UsageError(`--vm-memory ${v.vmMemory}: use a multiple of 2 MiB, at least 4M`);
+  if (v.vms * v.vmMemory + 32 * 1024 * 1024 > MAX_MEMORY) throw new UsageError(`${v.vms} VMs of ${v.vmMemory / 1048576} MiB do not fit in the machine's ${MAX_MEMORY / 1073741824} GiB: give them less --vm-memory`);
+  return v;
 }
 
 function readProgram(file: string): Uint8Array {
@@ -248,6 +289,7 @@ export function run(o: RunOptions, stdout: (s: string | Uint8Array) => void, std
 }
 
 function runWithDisks(o: RunOptions, disks: FileDisk[], stdout: (s: string | Uint8Array) => void, stderr: (s: string) => void): number {
+  if (o.vmm) return runUnderVmm(o, o.vmm, stdout, stderr);
   const m = new Machine({ memory: o.memory, engine: o.engine, harts: o.harts, virtio: disks.map((d) => new VirtioBlk(d)) });
   if (o.bios !== undefined) {
     const { dtb } = m.boot(readProgram(o.bios), {
@@ -286,6 +328,29 @@ function runWithDisks(o: RunOptions, disks: FileDisk[], stdout: (s: string | Uin
     code = 125;
   }
   if (o.stats) printStats(m, seconds, stderr);
+  return code;
+}
+
+function runUnderVmm(o: RunOptions, v: NonNullable<RunOptions['vmm']>, stdout: (s: string | Uint8Array) => void, stderr: (s: string) => void): number {
+  const r = runVms({
+    ...v, harts: o.harts, kernel: readProgram(o.file!), initrd: o.initrd === undefined ? undefined : readProgram(o.initrd), append: o.append,
+    input: process.stdin.isTTY ? new Uint8Array(0) : readStdin(), maxInstructions: o.maxInstructions ?? Number.MAX_SAFE_INTEGER, engine: o.engine,
+  }, stdout);
+  const { stop, machine } = r;
+  let code: number;
+  if (stop.kind === 'exit') code = stop.code & 0xff;
+  else if (stop.kind === 'limit') {
+    stderr(`ringside: stopped after ${machine.instructions + machine.trapped} instructions (--max-instructions ${o.maxInstructions}); ` +
+      `${r.vmm.vms.filter((m) => m.state !== 'halted').map((m) => m.name).join(', ')} had not shut down\n`);
+    code = 124;
+  } else {
+    stderr(`ringside: every vCPU is waiting for an interrupt that cannot come (${r.vmm.vms.map((m) => `${m.name} ${m.state}`).join(', ')}); stopped\n`);
+    code = 125;
+  }
+  if (o.stats) {
+    for (const line of vmmStats(r)) stderr(`${line}\n`);
+    stderr(`machine: ${machine.instructions} instructions, ${r.vmm.log.total} exits, ${r.seconds.toFixed(3)} s, ${(machine.instructions / Math.max(r.seconds, 1e-9) / 1e6).toFixed(1)} MIPS\n`);
+  }
   return code;
 }
 

@@ -15,6 +15,7 @@ import type { FrameAllocator } from './frames';
 import { ShadowPager, type AsidAllocator, type ShadowKind, type ShadowRoot } from './shadow';
 import { VmDevices } from './vm-devices';
 import { Vcpu } from './vcpu';
+import type { DecisionKind } from './trap-log';
 
 /** created → running ⇄ paused, and running or paused → halted (for good). */
 export type VmState = 'created' | 'running' | 'paused' | 'halted';
@@ -59,6 +60,8 @@ export class Vm {
   /** Walks the guest's own page tables in its guest-physical memory (the emulator's walker, on the p2m view). */
   readonly walker: Mmu;
   readonly events = new Emitter<VmEvents>();
+  /** Exits by what the VMM decided (interrupts injected into the guest count as 'injected'). */
+  readonly decisions: Record<DecisionKind, number> = { emulated: 0, injected: 0, filled: 0, sbi: 0, mmio: 0, interrupt: 0, halted: 0 };
   state: VmState = 'created';
   /** Why it halted (shutdown, reset, or the fault that ended it), and its exit code (0 for a clean shutdown). */
   haltReason: string | undefined;

@@ -170,6 +170,7 @@ export class Vmm {
       const d: Decision = interrupt ? { kind: 'interrupt', text: interruptText(cause), cost: COST.exit } : handleException(x);
       resume = x.resume;
       v.exits[interrupt ? 32 + cause : cause]++;
+      v.vm.decisions[d.kind]++;
       hart.idleCycles += d.cost;
       const rec = this.log.record({
         cycle: hart.cycles, vm: v.vm.id, vcpu: v.index, pc: x.pc, raw: x.raw, cause, interrupt, vpriv: x.vpriv,
@@ -236,6 +237,7 @@ export class Vmm {
       kind: 'injected', decision: `inject ${interruptText(cause)} into the guest kernel`, cost: COST.inject,
     });
     v.hart.idleCycles += COST.inject;
+    v.vm.decisions.injected++;
     if (this.events.has('exit')) this.events.emit('exit', rec);
     return handler;
   }
