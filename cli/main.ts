@@ -42,7 +42,7 @@ options:
   --bios FILE|none       boot firmware (e.g. OpenSBI's fw_dynamic.bin) as QEMU's virt board does; FILE
                          (the program) is then optional and, if given, is the kernel. 'none' runs the
                          kernel alone, as the program
-  --kernel FILE          the kernel (with --bios: loaded at 0x80200000)
+  --kernel FILE          the kernel (with --bios: an ELF at its own addresses, a raw image at 0x80200000)
   --initrd FILE          an initial RAM disk, placed in RAM and named in the device tree
   --append STR           kernel command line, passed in the device tree (chosen/bootargs)
   --dump-dtb FILE        write the generated device tree (with --bios) to FILE

@@ -226,15 +226,15 @@ export class Machine {
 
   /**
    * Boots like QEMU's virt board: firmware at the start of RAM (an ELF, or a raw image such as OpenSBI's
-   * fw_dynamic.bin), an optional kernel at RAM + 2 MiB, and a generated device tree at the end of RAM. The
-   * hart starts at the firmware with the registers the boot ROM at 0x1000 leaves: a0 = hart id, a1 = device
-   * tree, a2 = fw_dynamic_info (which tells OpenSBI where the kernel is).
+   * fw_dynamic.bin), an optional kernel (an ELF at its own addresses, a raw image at RAM + 2 MiB), and a
+   * generated device tree at the end of RAM. The hart starts at the firmware with the registers the boot ROM at
+   * 0x1000 leaves: a0 = hart id, a1 = device tree, a2 = fw_dynamic_info (which tells OpenSBI where the kernel is).
    */
   boot(firmware: Uint8Array, options: { kernel?: Uint8Array; initrd?: Uint8Array; bootargs?: string } = {}): { dtb: Uint8Array; dtbAddress: number } {
     if (isElf(firmware)) this.loadImage(parseElf(firmware));
     else this.place(BigInt(RAM_BASE), firmware, BigInt(firmware.length), 'firmware');
     const kernelBase = RAM_BASE + 0x20_0000;
-    if (options.kernel) this.place(BigInt(kernelBase), options.kernel, BigInt(options.kernel.length), 'kernel');
+    const kernelEntry = options.kernel ? this.placeKernel(options.kernel, kernelBase) : 0;
     let initrd: { start: number; end: number } | undefined;
     if (options.initrd) {
       // As QEMU: half of RAM (at most 128 MiB) above the kernel, so that the kernel can grow below it.
@@ -250,7 +250,7 @@ export class Machine {
     // As QEMU: 2 MiB-aligned, as high as possible below the end of RAM.
     const dtbAddress = Math.floor((RAM_BASE + this.ram.size - dtb.length) / 0x20_0000) * 0x20_0000;
     this.ram.writeBytes(dtbAddress - RAM_BASE, dtb);
-    this.bus.map(BOOT_ROM_BASE, BOOT_ROM_SIZE, new BootRom(RAM_BASE, dtbAddress, options.kernel ? kernelBase : 0));
+    this.bus.map(BOOT_ROM_BASE, BOOT_ROM_SIZE, new BootRom(RAM_BASE, dtbAddress, kernelEntry));
     // Every hart runs the reset vector: the firmware picks a boot hart and parks the others.
     for (const h of this.harts) {
       h.pc = RAM_BASE;
@@ -261,6 +261,22 @@ export class Machine {
       h.setReg(12, BigInt(BOOT_ROM_BASE + FW_DYNAMIC_INFO));
     }
     return { dtb, dtbAddress };
+  }
+
+  /**
+   * The kernel as QEMU's -kernel places it: an ELF by its segments (started at its entry, its symbols added to the
+   * firmware's), anything else as a raw image at `base` (started there). Returns where OpenSBI should start it.
+   */
+  private placeKernel(kernel: Uint8Array, base: number): number {
+    if (!isElf(kernel)) {
+      this.place(BigInt(base), kernel, BigInt(kernel.length), 'kernel');
+      return base;
+    }
+    const image = parseElf(kernel);
+    image.segments.forEach((s) => this.place(s.paddr, s.data, s.memsz, `kernel segment ${s.index}`));
+    this.checkEntry(image.entry);
+    this.symbols = [...this.symbols, ...image.symbols];
+    return Number(image.entry);
   }
 
   private checkEntry(entry: bigint): void {
