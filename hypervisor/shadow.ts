@@ -10,12 +10,15 @@ const TWO32 = 4294967296;
  * Which guest context a shadow tree serves. Guest kernel and guest user code both run in real U-mode, so the
  * protection between them lives in separate trees: "S" maps only the guest's supervisor pages, "S+SUM" adds its
  * user pages without execute (sstatus.SUM), "U" maps only user pages, and "bare" is guest satp = Bare (GVA = GPA).
+ * sstatus.MXR (loads from execute-only pages) is a property of the tree too: with it, such pages are mapped readable.
  */
 export type ShadowKind = 'S' | 'S+SUM' | 'U' | 'bare';
 
 export interface ShadowRoot {
   readonly key: string;
   readonly kind: ShadowKind;
+  /** Built for sstatus.MXR set. */
+  readonly mxr: boolean;
   /** The guest satp this tree shadows: its mode (0, 8, 9), ASID and root table's guest frame number. */
   readonly guestMode: number;
   readonly guestAsid: number;
@@ -89,20 +92,20 @@ export class ShadowPager {
     private readonly poolFrames = DEFAULT_POOL_FRAMES,
   ) {}
 
-  /** The tree for a guest satp (lo, hi halves) and kind, built (empty) on first use. */
-  root(satpLo: number, satpHi: number, kind: ShadowKind): ShadowRoot {
+  /** The tree for a guest satp (lo, hi halves), kind and MXR, built (empty) on first use. */
+  root(satpLo: number, satpHi: number, kind: ShadowKind, mxr: boolean): ShadowRoot {
     const mode = satpHi >>> 28;
     const bare = mode === 0;
     const guestAsid = bare ? 0 : (satpHi >>> 12) & 0xffff;
     const guestRoot = bare ? 0 : (satpHi & 0xfff) * TWO32 + (satpLo >>> 0);
-    const k = bare ? 'bare' : kind;
-    const key = `${mode}:${guestAsid}:${guestRoot}:${k}`;
+    const k = bare ? 'bare' : kind, x = !bare && mxr;
+    const key = `${mode}:${guestAsid}:${guestRoot}:${k}${x ? '+MXR' : ''}`;
     const found = this.roots.get(key);
     if (found) return found;
     if (this.roots.size >= MAX_ROOTS) this.dropAll();
     const frame = this.frames.allocate('a shadow page table');
     const root: ShadowRoot = {
-      key, kind: k, guestMode: mode, guestAsid, guestRoot, levels: mode === 9 ? 4 : 3, frame,
+      key, kind: k, mxr: x, guestMode: mode, guestAsid, guestRoot, levels: mode === 9 ? 4 : 3, frame,
       asid: this.asids.allocate(), tables: [frame], leaves: 0,
     };
     this.stats.pagesUsed++;
@@ -125,7 +128,7 @@ export class ShadowPager {
    */
   fill(root: ShadowRoot, lo: number, hi: number, mpa: number, guestFlags: number): void {
     if (this.stats.pagesUsed + root.levels > this.poolFrames) this.dropAll();
-    const perms = leafPermissions(root.kind, guestFlags);
+    const perms = leafPermissions(root.kind, root.mxr, guestFlags);
     if (perms === 0) return;
     let table = root.frame;
     for (let level = root.levels - 1; level > 0; level--) {
@@ -237,12 +240,12 @@ export class ShadowPager {
 }
 
 /** The shadow leaf's flags for a guest leaf's flags in a tree's context (0: the context may not use the page). */
-export function leafPermissions(kind: ShadowKind, guest: number): number {
+export function leafPermissions(kind: ShadowKind, mxr: boolean, guest: number): number {
   if (kind === 'bare') return PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D;
   const user = (guest & PTE_U) !== 0;
   if (kind === 'U' && !user) return 0;
   if (kind === 'S' && user) return 0;
-  const r = guest & PTE_R, w = (guest & PTE_D) !== 0 ? guest & PTE_W : 0;
+  const r = (guest & PTE_R) !== 0 || (mxr && (guest & PTE_X) !== 0) ? PTE_R : 0, w = (guest & PTE_D) !== 0 ? guest & PTE_W : 0;
   const x = kind === 'S+SUM' && user ? 0 : guest & PTE_X;
   if ((r | w | x) === 0) return 0;
   return PTE_V | PTE_U | PTE_A | PTE_D | r | w | x;

@@ -28,6 +28,13 @@ export class Vcpu {
   fcsr = 0;
   /** Whether its registers are live on the hart (then the fields above are stale). */
   loaded = false;
+  /**
+   * Consecutive shadow fills for the same instruction and page: a fill must let the access through, so a third
+   * one in a row means the VMM is broken, and the VM halts rather than spin (see exits.ts).
+   */
+  refills = 0;
+  lastFill = NaN;
+  lastFillPc = NaN;
   /** Exits taken, by cause (interrupts at 32 + cause), for --stats. */
   readonly exits = new Float64Array(64);
 

@@ -118,7 +118,7 @@ export class Vm {
   shadowRoot(v: Vcpu): ShadowRoot {
     const c = v.csr, s = c.lo[CSR.mstatus];
     const kind: ShadowKind = v.vpriv === Priv.U ? 'U' : (s & (1 << 18)) !== 0 ? 'S+SUM' : 'S';
-    return this.shadow.root(c.lo[CSR.satp], c.hi[CSR.satp], kind);
+    return this.shadow.root(c.lo[CSR.satp], c.hi[CSR.satp], kind, (s & (1 << 19)) !== 0);
   }
 
   /** The guest walk context of a vCPU (its satp, virtual mode, SUM and MXR), for translating guest-virtual addresses. */

@@ -169,6 +169,7 @@ export class Vmm {
       const x = this.exitOf(v, hart, cause, interrupt);
       const d: Decision = interrupt ? { kind: 'interrupt', text: interruptText(cause), cost: COST.exit } : handleException(x);
       resume = x.resume;
+      if (d.kind !== 'filled') v.lastFill = NaN;
       v.exits[interrupt ? 32 + cause : cause]++;
       v.vm.decisions[d.kind]++;
       hart.idleCycles += d.cost;
@@ -282,13 +283,16 @@ export class Vmm {
     const h = slot.hart;
     h.L.set(v.L); h.H.set(v.H); h.fl.set(v.fl); h.fh.set(v.fh);
     h.csr.lo[CSR.fcsr] = v.fcsr;
+    // While it runs, the guest's sstatus.FS lives in the real mstatus: it gates the FPU in U-mode, and the hardware marks it Dirty.
+    const fs = v.csr.lo[CSR.mstatus] & MSTATUS_FS;
+    h.setCsr(CSR.mstatus, (h.csr.lo[CSR.mstatus] & ~MSTATUS_FS) | fs, h.csr.hi[CSR.mstatus]);
     v.loaded = true;
     slot.current = v;
     slot.loadedAt = h.retired;
   }
 
   /**
-   * Leaves M-mode for the vCPU (real U-mode on its shadow tree, the guest's MXR and FS) or for the idle loop, and
+   * Leaves M-mode for the vCPU (real U-mode on its shadow tree) or for the idle loop, and
    * arms the hart's timer. Returns the pc to go on at.
    */
   private enter(slot: HartSlot, v: Vcpu | undefined): number {
@@ -300,9 +304,8 @@ export class Vmm {
     }
     const root = v.vm.shadowRoot(v), satp = v.vm.shadow.satp(root);
     if (c.lo[CSR.satp] !== satp.lo || c.hi[CSR.satp] !== satp.hi) h.setCsr(CSR.satp, satp.lo, satp.hi);
-    const vs = v.csr.lo[CSR.mstatus];
-    const fs = v.loaded ? c.lo[CSR.mstatus] & MSTATUS_FS : vs & MSTATUS_FS;
-    const status = (c.lo[CSR.mstatus] & ~(MSTATUS_MPP | MSTATUS_MXR | MSTATUS_FS | MSTATUS_MIE)) | (vs & MSTATUS_MXR) | fs;
+    // MPP = U for the mret below; MXR stays clear: the guest's MXR is built into its shadow trees.
+    const status = c.lo[CSR.mstatus] & ~(MSTATUS_MPP | MSTATUS_MXR | MSTATUS_MIE);
     if (status !== c.lo[CSR.mstatus]) h.setCsr(CSR.mstatus, status, c.hi[CSR.mstatus]);
     // Counters: the guest kernel may read all of them; its user mode what its scounteren allows.
     c.lo[CSR.scounteren] = v.vpriv === Priv.S ? 7 : v.csr.lo[CSR.scounteren] & 7;

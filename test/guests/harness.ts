@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Machine, RAM_BASE, type MachineOptions, type StopReason } from '../../emulator/machine';
+import { Machine, DEFAULT_MEMORY, RAM_BASE, type MachineOptions, type StopReason } from '../../emulator/machine';
+import { Vmm } from '../../hypervisor/vmm';
 import { parseElf } from '../../emulator/loader/elf';
 import { QEMU_CPU } from '../differential/harness';
 import { AS, CACHE_DIR, FIRMWARE, LD, REPO_ROOT, requireFirmware, requireTool, runQemu as runQemuElf } from '../support/toolchain';
@@ -114,6 +115,33 @@ export function runBare(kernel: GuestKernel, options: MachineOptions = {}, maxIn
     console: kernelConsole(kernel, raw), raw, stop, instructions: m.instructions,
     exitCode: stop.kind === 'exit' ? stop.code : STOP_CODES[stop.kind],
     signature: m.ram.readBytes(start - RAM_BASE, end - start).slice(),
+  };
+}
+
+export interface VmmRun extends BareRun {
+  vmm: Vmm;
+}
+
+/**
+ * The kernel as a VM's kernel under Ringside's VMM (trap-and-emulate, no OpenSBI: the VMM provides SBI), with
+ * guest RAM as large as the bare machine's, so that the guest sees the same board; the signature is read
+ * through the VM's p2m.
+ */
+export function runUnderVmm(kernel: GuestKernel, options: MachineOptions = {}, maxInstructions = MAX_INSTRUCTIONS): VmmRun {
+  const memory = options.memory ?? DEFAULT_MEMORY;
+  const m = new Machine({ ...options, memory: memory + 32 * 1024 * 1024 });
+  const vmm = new Vmm(m);
+  const vm = vmm.createVm({ kernel: fs.readFileSync(kernel.elf), memory });
+  const out: number[] = [];
+  vm.events.on('output', (b) => out.push(b));
+  vmm.start();
+  const stop = m.run(maxInstructions);
+  const raw = Buffer.from(out).toString('latin1');
+  const { start, end } = signatureRange(kernel);
+  return {
+    console: kernelConsole(kernel, raw), raw, stop, instructions: m.instructions, vmm,
+    exitCode: stop.kind === 'exit' ? stop.code : STOP_CODES[stop.kind],
+    signature: vm.memory.read(start, end - start),
   };
 }
 
