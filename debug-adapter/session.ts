@@ -240,7 +240,8 @@ export class RingsideDebugSession extends DebugSession {
     execution.events.on('exited', (e) => this.exited(e.code, e.message));
     let vmConsole: PrefixedConsole | undefined;
     if (vm) {
-      const console = new PrefixedConsole((text) => { for (const b of Buffer.from(text, 'latin1')) this.guestOutput(b); });
+      const eol = launch.console === 'integratedTerminal' ? '\r\n' : '\n';
+      const console = new PrefixedConsole((text) => { for (const b of Buffer.from(text, 'latin1')) this.guestOutput(b); }, eol);
       for (const machineVm of vm.vms) machineVm.events.on('output', (b) => console.byte(machineVm.name, b));
       vmConsole = console;
     } else {

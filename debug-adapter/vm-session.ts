@@ -228,21 +228,22 @@ function virtualCsr(v: Vcpu, name: string): bigint | undefined {
 export class PrefixedConsole {
   private readonly partial = new Map<string, number[]>();
 
-  constructor(private readonly emit: (text: string) => void) {}
+  /** @param eol what ends a line: "\r\n" for a terminal (raw, as a serial line), "\n" for the Debug Console. */
+  constructor(private readonly emit: (text: string) => void, private readonly eol = '\n') {}
 
   byte(vm: string, b: number): void {
     const line = this.partial.get(vm) ?? [];
     this.partial.set(vm, line);
     if (b === 0x0d) return; // a serial line's CR before LF
     if (b !== 0x0a) { line.push(b); return; }
-    this.emit(`[${vm}] ${Buffer.from(line).toString('latin1')}\n`);
+    this.emit(`[${vm}] ${Buffer.from(line).toString('latin1')}${this.eol}`);
     line.length = 0;
   }
 
   flush(): void {
     for (const [vm, line] of this.partial) {
       if (line.length === 0) continue;
-      this.emit(`[${vm}] ${Buffer.from(line).toString('latin1')}\n`);
+      this.emit(`[${vm}] ${Buffer.from(line).toString('latin1')}${this.eol}`);
       line.length = 0;
     }
   }

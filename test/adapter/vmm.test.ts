@@ -168,6 +168,16 @@ describe('debug adapter under the VMM: guests as vCPU threads', () => {
     assert.match(await repl(dc, 'help'), /pt guest\|shadow/);
   });
 
+  it('stops on an SBI call whose condition names the extension id, and not on others', async () => {
+    await launchVms(dc, [{ program: 'vm-guest.S' }]);
+    await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'vm-sbi', condition: 'eid == SRST - SRST + 1 && cause == 8' }] });
+    await until(dc, dc.continueRequest({ threadId: 1 }));
+    const fs = await frames(dc);
+    assert.match(fs[0].name, /^VMM: SBI Legacy console_putchar/);
+    assert.equal(fs[1].line, line('  ecall'), 'the first legacy call');
+    assert.equal(await repl(dc, 'a7'), '0x1');
+  });
+
   it('rejects a bad vmm configuration with one message naming the attribute and the fix', async () => {
     await dc.initializeRequest();
     await assert.rejects(dc.launch({ vmm: { vms: [] }, cwd: PROGRAMS } as DebugProtocol.LaunchRequestArguments), /"vmm" vms must be a non-empty list/);
