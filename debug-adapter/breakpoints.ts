@@ -208,7 +208,7 @@ export class Breakpoints implements StopPolicy {
         description: `privilege change: ${privilegeInfo(why.from).mode}-mode → ${privilegeInfo(why.to).mode}-mode`,
         exception: { id: 'privilege', description: `privilege change from ${privilegeInfo(why.from).mode}-mode to ${privilegeInfo(why.to).mode}-mode` },
       };
-      case 'trapReturn': return undefined;
+      case 'trapReturn': case 'firmware': return undefined;
     }
   }
 

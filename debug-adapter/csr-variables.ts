@@ -1,10 +1,25 @@
 // The CSRs scope: every CSR of the CSR table in groups (M, S, counters, FP, PMP), with bit-field children and the
 // decodings a reader needs (cause names, satp's mode and root table, trap vectors, PMP entries and their ranges).
 import { csrByName, csrTable, exceptionNames, interruptNames, PMPCFG_ENTRY_FIELDS, type CsrDef, type CsrField } from '../emulator/csr/table';
-import { CSR } from '../emulator/csr/file';
+import { CSR, type CsrFile } from '../emulator/csr/file';
 import type { Hart } from '../emulator/hart';
 import { PMP_ENTRIES } from '../emulator/pmp';
 import { addressRef, formatInt, physicalRef, type VariableNode } from './variable-model';
+
+/**
+ * CSRs that are not a hart's own: a vCPU's virtual CSRs under the VMM. `ref` gives an address value its
+ * memoryReference (in the guest's view), or undefined; `editable` says whether setVariable may write them.
+ */
+export interface CsrView {
+  csr: CsrFile;
+  ref(v: bigint): string | undefined;
+  editable: boolean;
+}
+
+type CsrSource = Hart | CsrView;
+const isView = (s: CsrSource): s is CsrView => 'ref' in s;
+const refOf = (s: CsrSource, v: bigint): string | undefined => (isView(s) ? s.ref(v) : addressRef(s, v));
+const writable = (s: CsrSource, num: number): boolean => (!isView(s) || s.editable) && s.csr.canWrite(num);
 
 export type CsrGroupName = 'M' | 'S' | 'counters' | 'FP' | 'PMP';
 
@@ -53,7 +68,7 @@ export function causeText(v: bigint, hex: boolean): string {
 }
 
 /** One CSR: its value (with a short decoding), its fields as children, editable when some write can change it. */
-export function csrNode(hart: Hart, def: CsrDef, hex: boolean, name = def.name): VariableNode {
+export function csrNode(hart: CsrSource, def: CsrDef, hex: boolean, name = def.name): VariableNode {
   const v = hart.csr.peek(def.num);
   const summary = CAUSE_CSRS.has(def.num) ? undefined : summarise(def, v, hex);
   const node: VariableNode = {
@@ -62,9 +77,9 @@ export function csrNode(hart: Hart, def: CsrDef, hex: boolean, name = def.name):
     type: `${def.desc} (CSR 0x${def.num.toString(16)})`,
     evaluateName: def.name,
   };
-  if (hart.csr.canWrite(def.num)) node.editable = { kind: 'csr', num: def.num };
-  if (ADDRESS_CSRS.has(def.num)) node.memoryReference = addressRef(hart, v);
-  if (TVEC_CSRS.has(def.num)) node.memoryReference = addressRef(hart, v & ~3n);
+  if (writable(hart, def.num)) node.editable = { kind: 'csr', num: def.num };
+  if (ADDRESS_CSRS.has(def.num)) node.memoryReference = refOf(hart, v);
+  if (TVEC_CSRS.has(def.num)) node.memoryReference = refOf(hart, v & ~3n);
   if (def.num === CSR.satp) node.memoryReference = physicalRef(satpRoot(v));
   const fields = def.fields;
   if (fields?.length) node.children = (h) => fields.map((f) => fieldNode(hart, def, f, h));
@@ -103,7 +118,7 @@ function bitsText(f: CsrField, lsbOffset = 0): string {
  * One field of a CSR. `lsbOffset` places a field defined relative to a byte (a PMP entry's) within its register;
  * tvec's BASE is shown (and typed) as the handler address it encodes.
  */
-export function fieldNode(hart: Hart, def: CsrDef, f: CsrField, hex: boolean, lsbOffset = 0): VariableNode {
+export function fieldNode(hart: CsrSource, def: CsrDef, f: CsrField, hex: boolean, lsbOffset = 0): VariableNode {
   const field = lsbOffset === 0 ? f : { ...f, lsb: f.lsb + lsbOffset };
   const reg = hart.csr.peek(def.num), x = fieldValue(reg, field);
   const scale = TVEC_CSRS.has(def.num) && f.name === 'BASE' ? 2 : 0;
@@ -123,8 +138,8 @@ export function fieldNode(hart: Hart, def: CsrDef, f: CsrField, hex: boolean, ls
     node.value += ` (root table at 0x${satpRoot(reg).toString(16)})`;
     node.memoryReference = physicalRef(satpRoot(reg));
   }
-  if (scale !== 0) node.memoryReference = addressRef(hart, shown);
-  if (hart.csr.canWrite(def.num)) node.editable = { kind: 'field', csr: def.num, field, scale };
+  if (scale !== 0) node.memoryReference = refOf(hart, shown);
+  if (writable(hart, def.num)) node.editable = { kind: 'field', csr: def.num, field, scale };
   return node;
 }
 

@@ -1,11 +1,9 @@
 // The `disassemble` request: instructions around an address, read without side effects from the hart's view of
-// memory, with symbols and source lines, so VS Code's Disassembly view and instruction breakpoints work.
+// memory (a hart's, or a guest's through its own page tables), with symbols and source lines, so VS Code's Disassembly view and instruction breakpoints work.
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { Machine } from '../emulator/machine';
-import type { Hart } from '../emulator/hart';
 import { disassemble } from '../emulator/isa/disasm';
-import { readMemory, type AddressSpace } from './memory';
+import type { ByteReader } from './memory';
 import type { SourceLines } from './source-lines';
 import { isCodeSymbol, type ElfSymbol } from '../emulator/loader/elf';
 
@@ -19,8 +17,8 @@ export interface Decoded {
 }
 
 /** The instruction at a (2 or 4 bytes), read without side effects; raw undefined when unreadable. */
-export function decodeAt(machine: Machine, hart: Hart, space: AddressSpace, a: bigint): Decoded {
-  const r = readMemory(machine, hart, space, a, 4);
+export function decodeAt(read: ByteReader, a: bigint): Decoded {
+  const r = read(a, 4);
   const readable = (i: number): boolean => !r.unreadable.some((u) => i >= u.offset && i < u.offset + u.length);
   if (!readable(0) || !readable(1)) return { address: a, length: 2, raw: undefined };
   const low = r.data[0] | (r.data[1] << 8);
@@ -34,14 +32,14 @@ export function decodeAt(machine: Machine, hart: Hart, space: AddressSpace, a: b
  * or from far enough back; RISC-V code cannot be decoded backwards with certainty, so the start is a boundary guess
  * only when no symbol is near.
  */
-function before(machine: Machine, hart: Hart, space: AddressSpace, address: bigint, count: number, symbols: ElfSymbol[]): Decoded[] {
+function before(read: ByteReader, address: bigint, count: number, symbols: ElfSymbol[]): Decoded[] {
   const reach = BigInt(4 * count);
   const sym = symbols.filter((s) => s.value <= address && address - s.value <= reach && isCodeSymbol(s))
     .sort((a, b) => Number(a.value - b.value))[0];
   let a = sym ? sym.value : address - reach;
   const out: Decoded[] = [];
   while (a < address) {
-    const d = decodeAt(machine, hart, space, a);
+    const d = decodeAt(read, a);
     out.push(d);
     a += BigInt(d.length);
   }
@@ -55,15 +53,15 @@ function before(machine: Machine, hart: Hart, space: AddressSpace, address: bigi
   return result;
 }
 
-export function disassembleRequest(machine: Machine, hart: Hart, space: AddressSpace, args: DebugProtocol.DisassembleArguments & { address: bigint },
+export function disassembleRequest(read: ByteReader, args: DebugProtocol.DisassembleArguments & { address: bigint },
   symbols: ElfSymbol[], lines: SourceLines): DebugProtocol.DisassembledInstruction[] {
   const start = args.address + BigInt(args.offset ?? 0);
   const skip = args.instructionOffset ?? 0;
-  const list: Decoded[] = skip < 0 ? before(machine, hart, space, start, -skip, symbols) : [];
+  const list: Decoded[] = skip < 0 ? before(read, start, -skip, symbols) : [];
   let a = start;
-  for (let i = 0; i < skip; i++) a += BigInt(decodeAt(machine, hart, space, a).length);
+  for (let i = 0; i < skip; i++) a += BigInt(decodeAt(read, a).length);
   while (list.length < args.instructionCount) {
-    const d = decodeAt(machine, hart, space, a);
+    const d = decodeAt(read, a);
     list.push(d);
     a += BigInt(d.length);
   }

@@ -6,7 +6,7 @@ import { decode } from '../emulator/isa/decode';
 import type { Machine, StopReason } from '../emulator/machine';
 import type { DebugStop, Hart, Priv } from '../emulator/hart';
 import { exceptionNames } from '../emulator/csr/table';
-import { decodeAt } from './disassembly';
+import type { Decoded } from './disassembly';
 import { privilegeInfo } from './protocol';
 import type { SourceLocation } from './source-lines';
 
@@ -14,6 +14,8 @@ import type { SourceLocation } from './source-lines';
 export interface Stop {
   reason: 'entry' | 'step' | 'breakpoint' | 'exception' | 'pause' | 'data breakpoint' | 'function breakpoint' | 'instruction breakpoint';
   hart: number;
+  /** The thread to report when it is not the hart's own (under the VMM, threads are vCPUs: 1-based). */
+  thread?: number;
   description?: string;
   text?: string;
   hitBreakpointIds?: number[];
@@ -41,6 +43,13 @@ export interface CodeMap {
   caller(hart: Hart): { pc: number; sp: bigint } | undefined;
   /** pc is in the current mode's trap handler (the function its xtvec points into). */
   inTrapHandler(hart: Hart): boolean;
+  /** The instruction at pc as the code running on the hart sees its memory (without side effects). */
+  instructionAt(hart: Hart, pc: bigint): Decoded;
+  /**
+   * A count that grows whenever the code being stepped on the hart moves. When present, an instruction step that
+   * leaves it unchanged is taken again: under a VMM, a shadow fill or another vCPU's turn moved nothing the user sees.
+   */
+  progress?(hart: Hart): number;
 }
 
 export type StepKind = 'in' | 'over' | 'out';
@@ -80,6 +89,11 @@ export class Execution {
   /** The hart that stopped last: resuming first steps it off its breakpoint or through its held trap. */
   private stoppedHart = 0;
   private heldTrap = false;
+  /**
+   * The stopped hart has not yet run the instruction at its pc, and no breakpoint there was reported: the machine
+   * stopped after M-mode software outside it (a VMM) handled a trap. Resuming runs from there, breakpoints and all.
+   */
+  private resumeInPlace = false;
   private temporary: number[] = [];
   private unsubscribeTrapReturn: (() => void) | undefined;
 
@@ -147,14 +161,15 @@ export class Execution {
     this.state = 'running';
     this.pauseRequested = false;
     this.setGoalHooks();
-    const held = this.heldTrap;
+    const held = this.heldTrap, inPlace = this.resumeInPlace;
     this.heldTrap = false;
+    this.resumeInPlace = false;
     if (goal.kind === 'step' && goal.hart === this.stoppedHart) {
       if (!this.stepOnce(goal)) this.schedule();
       return;
     }
     // Off the instruction it stopped at: a breakpoint there must not fire again, a held trap is now taken.
-    const off = this.stepHart(this.stoppedHart, held);
+    const off = inPlace ? undefined : this.stepHart(this.stoppedHart, held);
     if (off !== undefined && this.handle(off)) return;
     this.schedule();
   }
@@ -250,6 +265,7 @@ export class Execution {
     const stop = this.policy.judge(h, why);
     if (stop === undefined) return this.resumeFrom(hart);
     if (why.kind === 'trap') this.heldTrap = true;
+    if (why.kind === 'firmware') this.resumeInPlace = true;
     this.finish(stop);
     return true;
   }
@@ -266,7 +282,8 @@ export class Execution {
    */
   private stepOnce(g: Extract<Goal, { kind: 'step' }>): boolean {
     const h = this.machine.harts[g.hart];
-    const { raw, length } = decodeAt(this.machine, h, 'virtual', h.pcBig);
+    const { raw, length } = this.code.instructionAt(h, h.pcBig);
+    const before = this.code.progress?.(h);
     if (g.over && raw !== undefined && isCall(raw)) {
       const next = h.pc + length;
       this.goal = { kind: 'return', hart: g.hart, pc: next, sp: h.reg(2), then: g.once ? undefined : g };
@@ -274,6 +291,7 @@ export class Execution {
     }
     const r = this.stepHart(g.hart, true);
     if (r !== undefined && this.handle(r)) return true;
+    if (before !== undefined && this.code.progress!(h) === before) return false;
     return this.goal === g && this.stepDone(g);
   }
 

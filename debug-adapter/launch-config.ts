@@ -5,7 +5,9 @@ import * as path from 'node:path';
 import { DEFAULT_MEMORY, MAX_HARTS, memorySizeFix, parseMemorySize } from '../emulator/machine';
 import { isElf } from '../emulator/loader/elf';
 import { DriveError, FileDisk } from '../emulator/devices/file-disk';
-import { GUEST_CONSOLES, type LaunchArguments } from './protocol';
+import { DEFAULT_VM_MEMORY, MAX_VCPUS } from '../hypervisor/vm';
+import { TECHNIQUES } from '../hypervisor/vmm';
+import { GUEST_CONSOLES, type LaunchArguments, type VmLaunch } from './protocol';
 
 /** What a program file is, judged by its name (sources) or its first bytes (ELF). */
 export type ProgramKind = 'assembly' | 'elf' | 'c' | 'other' | 'missing' | 'directory';
@@ -34,6 +36,26 @@ export interface ResolvedLaunch {
   /** Where the guest's UART is: the Debug Console or an integrated terminal. */
   console: GuestConsole;
   noDebug: boolean;
+  /** VMs under the VMM (the `vmm` attribute); then programs is empty and there is no bios, kernel or drive. */
+  vmm?: ResolvedVmm;
+}
+
+export interface ResolvedVmm {
+  technique: 'trap-and-emulate';
+  harts: number;
+  vms: ResolvedVm[];
+}
+
+export interface ResolvedVm {
+  name: string;
+  /** .S files to assemble and link at 0x80200000, or one kernel file (ELF or raw image). */
+  sources: string[];
+  kernel?: string;
+  initrd?: string;
+  append?: string;
+  /** Guest RAM in bytes. */
+  memory: number;
+  vcpus: number;
 }
 
 export type GuestConsole = keyof typeof GUEST_CONSOLES;
@@ -206,8 +228,128 @@ function firmware(value: unknown, cwd: string): string | undefined {
   return existingFile('bios', value, cwd, 'a firmware image such as OpenSBI\'s fw_dynamic.bin, or "none"');
 }
 
+/** A problem inside "vmm": the message says where (vms[1].program) before what is wrong. */
+function vmmProblem(where: string, problem: string, fix: string): LaunchProblem {
+  return new LaunchProblem('vmm', `${where} ${problem}`, fix);
+}
+
+const VMM_EXAMPLE = '"vmm": { "vms": [{ "program": "guest.S" }] }';
+const VM_KEYS = new Set(['program', 'kernel', 'initrd', 'append', 'memory', 'vcpus', 'name']);
+
+function vmFile(where: string, value: unknown, cwd: string, what: string): string {
+  if (typeof value !== 'string' || value === '') throw vmmProblem(where, `must be the path of ${what}, got ${describe(value)}`, `set ${where} to a path`);
+  const file = path.resolve(cwd, value);
+  unsubstituted('vmm', file);
+  let stat: fs.Stats | undefined;
+  try { stat = fs.statSync(file); } catch { stat = undefined; }
+  if (!stat?.isFile()) throw vmmProblem(where, `names ${file}, which ${stat ? 'is not a regular file' : 'does not exist'}`, `check the path (relative paths are resolved against ${cwd})`);
+  return file;
+}
+
+function vmSources(where: string, value: unknown, cwd: string): string[] {
+  const list = Array.isArray(value) ? value : [value];
+  if (list.length === 0) throw vmmProblem(where, 'is an empty list', 'list at least one .S file');
+  return list.map((p, i) => {
+    const file = vmFile(list.length > 1 ? `${where}[${i}]` : where, p, cwd, 'a .S guest kernel');
+    if (!ASSEMBLY_EXTENSIONS.includes(path.extname(file))) {
+      throw vmmProblem(where, `names ${file}, which is not an assembly source (.S, .s, .asm)`, 'give .S files here, or an ELF or raw image in "kernel"');
+    }
+    return file;
+  });
+}
+
+function vmMemory(where: string, value: unknown): number {
+  if (value === undefined) return DEFAULT_VM_MEMORY;
+  const bytes = typeof value === 'number' ? value : typeof value === 'string' ? parseMemorySize(value.trim()) : undefined;
+  if (bytes === undefined || !Number.isSafeInteger(bytes) || bytes < 4 << 20 || bytes % (2 << 20) !== 0) {
+    throw vmmProblem(where, `must be a multiple of 2 MiB, at least 4 MiB, got ${describe(value)}`, `write a size such as "64M"`);
+  }
+  return bytes;
+}
+
+function resolveVm(value: unknown, index: number, cwd: string, names: Set<string>): ResolvedVm {
+  const at = `vms[${index}]`;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw vmmProblem(at, `must be an object describing a VM, got ${describe(value)}`, `write it as { "program": "guest.S" }`);
+  }
+  const vm = value as VmLaunch & Record<string, unknown>;
+  const unknown = Object.keys(vm).find((k) => !VM_KEYS.has(k));
+  if (unknown) throw vmmProblem(at, `has "${unknown}", which a VM does not take`, `use ${[...VM_KEYS].map((k) => `"${k}"`).join(', ')}`);
+  if ((vm.program === undefined) === (vm.kernel === undefined)) {
+    throw vmmProblem(at, vm.program === undefined ? 'has neither "program" nor "kernel"' : 'has both "program" and "kernel"', 'give exactly one: "program" (.S files) or "kernel" (an ELF or raw image)');
+  }
+  const name = vm.name === undefined ? `vm${index}` : vm.name;
+  if (typeof name !== 'string' || !/^[A-Za-z_][\w-]*$/.test(name)) throw vmmProblem(`${at}.name`, `must be a word (letters, digits, _ or -), got ${describe(name)}`, 'name it like "vm0" or "guest-a"');
+  if (names.has(name)) throw vmmProblem(`${at}.name`, `"${name}" is the name of another VM`, 'give every VM its own name');
+  names.add(name);
+  const vcpus = vm.vcpus ?? 1;
+  if (typeof vcpus !== 'number' || !Number.isInteger(vcpus) || vcpus < 1 || vcpus > MAX_VCPUS) {
+    throw vmmProblem(`${at}.vcpus`, `must be a whole number from 1 to ${MAX_VCPUS}, got ${describe(vcpus)}`, `set it to the number of vCPUs`);
+  }
+  if (vm.append !== undefined && typeof vm.append !== 'string') throw vmmProblem(`${at}.append`, `must be text, got ${describe(vm.append)}`, 'write the kernel command line as a string');
+  return {
+    name,
+    sources: vm.program === undefined ? [] : vmSources(`${at}.program`, vm.program, cwd),
+    kernel: vm.kernel === undefined ? undefined : vmFile(`${at}.kernel`, vm.kernel, cwd, 'a kernel (ELF or raw image)'),
+    initrd: vm.initrd === undefined ? undefined : vmFile(`${at}.initrd`, vm.initrd, cwd, 'an initial RAM disk'),
+    append: vm.append,
+    memory: vmMemory(`${at}.memory`, vm.memory),
+    vcpus,
+  };
+}
+
+function resolveVmm(args: LaunchArguments, cwd: string): ResolvedVmm {
+  const v = args.vmm as unknown;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new LaunchProblem('vmm', `must be an object, got ${describe(v)}`, `write it as ${VMM_EXAMPLE}`);
+  const vmm = v as Record<string, unknown>;
+  const unknown = Object.keys(vmm).find((k) => !['technique', 'harts', 'vms'].includes(k));
+  if (unknown) throw new LaunchProblem('vmm', `has "${unknown}", which it does not take`, 'use "technique", "harts" and "vms"');
+  const technique = vmm.technique ?? 'trap-and-emulate';
+  if (!TECHNIQUES.includes(technique as 'trap-and-emulate')) {
+    throw vmmProblem('technique', `is ${describe(technique)}, which this VMM does not implement`, `use ${TECHNIQUES.map((t) => `"${t}"`).join(', ')}`);
+  }
+  if (!Array.isArray(vmm.vms) || vmm.vms.length === 0) throw vmmProblem('vms', vmm.vms === undefined ? 'is missing' : `must be a non-empty list of VMs, got ${describe(vmm.vms)}`, `write ${VMM_EXAMPLE}`);
+  for (const top of ['program', 'kernel', 'bios', 'initrd', 'append', 'drive', 'smp'] as const) {
+    if (args[top] !== undefined) throw new LaunchProblem(top, 'is given as well as "vmm"; under the VMM each VM says what it runs', `remove "${top}" (put kernels in vmm.vms${top === 'smp' ? ', and harts in vmm.harts' : ''})`);
+  }
+  const names = new Set<string>();
+  const vms = vmm.vms.map((vm, i) => resolveVm(vm, i, cwd, names));
+  const vcpus = vms.reduce((n, vm) => n + vm.vcpus, 0);
+  const harts = vmm.harts === undefined ? Math.min(vcpus, MAX_HARTS) : vmm.harts;
+  if (typeof harts !== 'number' || !Number.isInteger(harts) || harts < 1 || harts > MAX_HARTS) {
+    throw vmmProblem('harts', `must be a whole number from 1 to ${MAX_HARTS}, got ${describe(harts)}`, 'set it to the number of harts of the machine, or leave it out for one per vCPU');
+  }
+  return { technique: 'trap-and-emulate', harts, vms };
+}
+
+/** The machine's memory under the VMM: what was asked for, or every VM's RAM plus room for the VMM's own tables. */
+function vmmMachineMemory(args: LaunchArguments, vmm: ResolvedVmm): number {
+  if (args.memory !== undefined) return memory(args.memory);
+  const need = vmm.vms.reduce((n, vm) => n + vm.memory, 0) + 64 * 1024 * 1024;
+  const bytes = Math.max(DEFAULT_MEMORY, 2 ** Math.ceil(Math.log2(need)));
+  if (memorySizeFix(bytes) !== undefined) throw vmmProblem('vms', `need ${need / (1 << 20)} MiB of machine memory, more than the machine can have`, `${memorySizeFix(bytes)}: give the VMs less memory`);
+  return bytes;
+}
+
+function resolveUnderVmm(args: LaunchArguments, cwd: string): ResolvedLaunch {
+  const vmm = resolveVmm(args, cwd);
+  return {
+    programs: [], programKind: 'none', smp: vmm.harts, memory: vmmMachineMemory(args, vmm),
+    stopOnEntry: flag('stopOnEntry', args.stopOnEntry, true),
+    maxInstructions: args.maxInstructions === undefined ? undefined
+      : wholeNumber('maxInstructions', args.maxInstructions, 1, Number.MAX_SAFE_INTEGER, 'set "maxInstructions" to a positive whole number, or remove it to run without a limit'),
+    cwd,
+    includePaths: (args.includePaths === undefined ? [] : textList('includePaths', args.includePaths, 'folder paths')).map((d) => existingFolder('includePaths', d, cwd)),
+    defines: defines(args.defines),
+    console: guestConsole(args.console),
+    noDebug: flag('noDebug', args.noDebug, false),
+    vmm,
+  };
+}
+
 function resolve(args: LaunchArguments, baseCwd: string): ResolvedLaunch {
   const cwd = args.cwd === undefined ? baseCwd : existingFolder('cwd', text('cwd', args.cwd, 'a folder path'), baseCwd);
+  if (args.vmm !== undefined) return resolveUnderVmm(args, cwd);
   const bios = firmware(args.bios, cwd);
   const program = programs(args.program, cwd, bios !== undefined);
   const kernel = args.kernel === undefined ? undefined : existingFile('kernel', args.kernel, cwd, 'a kernel image');

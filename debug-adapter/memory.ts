@@ -44,7 +44,7 @@ function unreachable(w: PageWalk): string {
 }
 
 /** Splits [address, address + length) at page boundaries (and at 2^64), calling visit for each piece. */
-function pages(address: bigint, length: number, visit: (va: bigint, offset: number, length: number) => boolean): void {
+export function pages(address: bigint, length: number, visit: (va: bigint, offset: number, length: number) => boolean): void {
   for (let offset = 0; offset < length;) {
     const va = address + BigInt(offset);
     if (va >= TWO64) return;
@@ -54,7 +54,7 @@ function pages(address: bigint, length: number, visit: (va: bigint, offset: numb
   }
 }
 
-function checkRange(address: bigint, length: number): void {
+export function checkRange(address: bigint, length: number): void {
   if (!Number.isInteger(length) || length < 0 || length > MAX_TRANSFER) {
     throw new MemoryError(`cannot transfer ${length} bytes: ask for 0 to ${MAX_TRANSFER} bytes at a time`);
   }
@@ -116,6 +116,14 @@ export function writeMemory(machine: Machine, hart: Hart, space: AddressSpace, a
     return true;
   });
   return written;
+}
+
+/** Reads bytes of one address space as a debugger would (nothing changed); what disassembly and stepping decode from. */
+export type ByteReader = (address: bigint, length: number) => MemoryRead;
+
+/** A hart's view of memory (virtual through its translation, or physical) as a ByteReader. */
+export function hartReader(machine: Machine, hart: Hart, space: AddressSpace): ByteReader {
+  return (address, length) => readMemory(machine, hart, space, address, length);
 }
 
 const PREFIX: Record<AddressSpace, string> = { virtual: 'v', physical: 'p' };

@@ -36,10 +36,42 @@ export interface LaunchArguments {
    * terminal, where keys reach the guest as typed (raw, as QEMU's -serial stdio passes them).
    */
   console?: 'debugConsole' | 'integratedTerminal';
+  /**
+   * Run guest kernels as virtual machines under Ringside's VMM instead of one program on the bare machine: one
+   * thread per vCPU (vm0/vcpu0), VM-exit breakpoints, guest/shadow/p2m page tables. "program", "kernel" and "bios"
+   * are then left out; "memory" is the machine's (by default enough for every VM), "smp" is replaced by vmm.harts.
+   */
+  vmm?: VmmLaunch;
   /** Set by VS Code: the session is restarted in place. */
   __restart?: unknown;
   /** Set by VS Code when started with "Run Without Debugging". */
   noDebug?: boolean;
+}
+
+/** The `vmm` launch attribute: the VMM's technique, the machine's harts and the VMs it runs. */
+export interface VmmLaunch {
+  /** How guest kernels are virtualized; only trap-and-emulate exists so far. */
+  technique?: 'trap-and-emulate';
+  /** Harts of the machine (default: one per vCPU, so that each vCPU has a hart of its own). */
+  harts?: number;
+  vms: VmLaunch[];
+}
+
+/** One VM: an S-mode kernel (a .S assembled and linked at 0x80200000, or an ELF/raw image) and its resources. */
+export interface VmLaunch {
+  /** A .S file (or several), assembled in-process and linked at 0x80200000, as OpenSBI's next stage. */
+  program?: string | string[];
+  /** An ELF (loaded at its physical addresses) or a raw image (loaded at 0x80200000). */
+  kernel?: string;
+  initrd?: string;
+  /** Kernel command line (the VM's device tree chosen/bootargs). */
+  append?: string;
+  /** Guest RAM: bytes or a size such as "64M" (default 64M), a multiple of 2 MiB. */
+  memory?: number | string;
+  /** vCPUs, 1..8 (default 1). */
+  vcpus?: number;
+  /** Its name in thread names and console prefixes (default vm0, vm1 ...). */
+  name?: string;
 }
 
 /** The values of the `console` attribute, each with what it means (package.json's enumDescriptions say the same). */
@@ -83,7 +115,69 @@ export interface PrivilegeEventBody extends PrivilegeInfo {
 export const REQUESTS = {
   /** Walk of one virtual address through the current satp, level by level. */
   translate: 'ringside/translate',
+  /** A guest address through the guest's tables, the p2m and the shadow tables (VMM sessions). */
+  vmTranslate: 'ringside/vmTranslate',
+  /** A dump of a VM's guest page tables, its shadow tables or its p2m (VMM sessions). */
+  pageTables: 'ringside/pageTables',
+  /** Entries of the VMM's trap log (VMM sessions). */
+  exits: 'ringside/exits',
 } as const;
+
+/** Which VM (by name or index) and which of its vCPUs (default 0, or the stopped one) a VM request is about. */
+export interface VmSelector {
+  vm: string | number;
+  vcpu?: number;
+}
+
+export interface VmTranslateArguments extends VmSelector {
+  /** A number or an expression over the vCPU's registers ("sp", "0x80201000"). */
+  address: string;
+  /** gva: through the guest's own tables first; gpa: the p2m only. */
+  space: 'gva' | 'gpa';
+  access?: 'load' | 'store' | 'fetch';
+}
+
+/** One PTE of a walk: where it is (guest-physical for guest tables, machine for shadow tables) and what it holds. */
+export interface VmWalkLevel {
+  level: number;
+  pteAddress: string;
+  pte: string;
+  flags: string;
+}
+
+export interface VmTranslateResponseBody {
+  address: string;
+  /** The guest's own walk (GVA → GPA), absent for a gpa request. PTE addresses are guest-physical. */
+  guest?: { mode: 'Bare' | 'Sv39' | 'Sv48'; levels: VmWalkLevel[]; gpa?: string; fault?: string };
+  /** The p2m hop (GPA → MPA), absent when the guest walk faulted. */
+  p2m?: { gpa: string; mpa?: string; why?: string };
+  /** The shadow tree the vCPU runs on now (GVA → MPA), absent for a gpa request. PTE addresses are machine addresses. */
+  shadow?: { tree: string; levels: VmWalkLevel[]; mpa?: string };
+  text: string;
+}
+
+export interface PageTablesArguments extends VmSelector {
+  which: 'guest' | 'shadow' | 'p2m';
+}
+
+/** A page-table dump: one row per mapping, from (virtual or guest-physical) to (guest-physical or machine). */
+export interface PageTablesResponseBody {
+  which: 'guest' | 'shadow' | 'p2m';
+  rows: { from: string; to: string; bytes: number; flags?: string }[];
+  text: string;
+}
+
+export interface ExitsArguments {
+  /** Trap log filters: seq range, vm index, vcpu, cause, kind, limit (default 100, the latest). */
+  query?: { from?: number; to?: number; vm?: number; vcpu?: number; cause?: number; interrupt?: boolean; kind?: string; limit?: number };
+}
+
+/** Trap log entries as the debugger shows them (ExitView of hypervisor/trap-log.ts, addresses as 0x… strings). */
+export interface ExitsResponseBody {
+  total: number;
+  exits: { seq: number; cycle: number; vm: number; vcpu: number; pc: string; cause: number; causeName: string; interrupt: boolean;
+    instruction: string; kind: string; decision: string; cost: number }[];
+}
 
 export interface TranslateArguments {
   threadId?: number;

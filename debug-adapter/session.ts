@@ -8,21 +8,31 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Hart } from '../emulator/hart';
 import { Access } from '../emulator/mmu';
-import { EVENTS, REQUESTS, privilegeInfo, type LaunchArguments, type PrivilegeEventBody, type TranslateArguments } from './protocol';
+import {
+  EVENTS, REQUESTS, privilegeInfo, type ExitsArguments, type LaunchArguments, type PageTablesArguments, type PrivilegeEventBody, type TranslateArguments,
+  type VmTranslateArguments,
+} from './protocol';
 import { validateLaunchArguments, type ResolvedLaunch } from './launch-config';
 import { loadTarget, LaunchError, type Target } from './target';
 import { Breakpoints, TRAP_FILTERS } from './breakpoints';
-import { Execution, type Stop } from './execution';
+import { Execution, type StepKind, type Stop } from './execution';
 import { Stacks } from './stack';
 import { scopes, setVariable, type ScopeModel, type VariableNode } from './variables';
 import { frameEvalContext, machineEvalContext } from './machine-context';
 import { evaluateExpression, formatValue, type EvalContext } from './expression';
 import type { CallerFrame } from './unwind';
 import { runConsoleCommand } from './console-commands';
-import { formatMemoryReference, parseMemoryReference, readMemory, writeMemory } from './memory';
+import { formatMemoryReference, hartReader, parseMemoryReference, readMemory, writeMemory, type ByteReader, type MemoryRead } from './memory';
 import { disassembleRequest } from './disassembly';
 import { translateResponseBody } from './page-walk';
 import { GuestTerminal } from './guest-terminal';
+import { loadVmTarget, type VmTarget } from './vm-target';
+import { PrefixedConsole, VmDebugger } from './vm-session';
+import { VmStacks } from './vm-stack';
+import { isVmFilter, VM_EXIT_FILTERS } from './vm-filters';
+import { exitsBody, pageTables, runVmCommand, VM_HELP, vmTranslate } from './vm-requests';
+import { formatVmReference } from './vm-memory';
+import type { Vcpu } from '../hypervisor/vcpu';
 
 /** A user-facing failure of one request: sent as its error response, and the session goes on. */
 class RequestError extends Error {}
@@ -32,7 +42,11 @@ const NEEDS_TARGET = new Set([
   'threads', 'stackTrace', 'scopes', 'variables', 'setVariable', 'continue', 'next', 'stepIn', 'stepOut', 'pause', 'evaluate',
   'readMemory', 'writeMemory', 'disassemble', 'setBreakpoints', 'setFunctionBreakpoints', 'setInstructionBreakpoints',
   'setExceptionBreakpoints', 'dataBreakpointInfo', 'setDataBreakpoints', 'exceptionInfo', 'configurationDone', REQUESTS.translate,
+  REQUESTS.vmTranslate, REQUESTS.pageTables, REQUESTS.exits,
 ]);
+
+/** Requests only a session under the VMM answers. */
+const VM_REQUESTS = new Set<string>([REQUESTS.vmTranslate, REQUESTS.pageTables, REQUESTS.exits]);
 
 /** What one session has loaded: the machine and the models over it. */
 interface Loaded {
@@ -41,6 +55,10 @@ interface Loaded {
   breakpoints: Breakpoints;
   execution: Execution;
   stacks: Stacks;
+  /** Under the VMM: threads are vCPUs, and guests are seen through their own state (see vm-session.ts). */
+  vm?: VmDebugger;
+  /** Under the VMM: the VMs' consoles, prefixed per VM. */
+  vmConsole?: PrefixedConsole;
 }
 
 /** Breakpoint requests, replayed on restart so the new machine gets the same breakpoints. */
@@ -143,6 +161,19 @@ export class RingsideDebugSession extends DebugSession {
     return this.l.target.machine.harts[this.lastStop?.hart ?? 0];
   }
 
+  /** Under the VMM, the vCPU requests without a thread refer to: the one that stopped last. */
+  private get focusVcpu(): Vcpu {
+    const vm = this.l.vm!;
+    return this.lastStop ? vm.vcpuOf(vm.threadOfStop(this.lastStop)) : vm.vcpus[0];
+  }
+
+  /** The thread a stop is reported on: its hart's, or under the VMM its vCPU's. */
+  private threadOfStop(s: Stop): number {
+    return this.l.vm ? this.l.vm.threadOfStop(s) : threadId(s.hart);
+  }
+
+
+
   private needStopped(): void {
     if (this.l.execution.running) throw new RequestError('the program is running: pause it first');
   }
@@ -169,7 +200,7 @@ export class RingsideDebugSession extends DebugSession {
       supportsExceptionInfoRequest: true,
       supportsExceptionOptions: false,
       supportsExceptionFilterOptions: true,
-      exceptionBreakpointFilters: TRAP_FILTERS.map(({ matches: _m, ...f }) => f),
+      exceptionBreakpointFilters: [...TRAP_FILTERS, ...VM_EXIT_FILTERS].map(({ matches: _m, ...f }) => f),
       supportsRestartRequest: true,
       supportsTerminateRequest: true,
       supportsValueFormattingOptions: true,
@@ -192,21 +223,31 @@ export class RingsideDebugSession extends DebugSession {
   }
 
   private load(launch: ResolvedLaunch): void {
-    let target: Target;
+    let target: Target, vmTarget: VmTarget | undefined;
     try {
-      target = loadTarget(launch);
+      target = launch.vmm ? (vmTarget = loadVmTarget(launch, launch.vmm)) : loadTarget(launch);
     } catch (e) {
       if (e instanceof LaunchError) throw new RequestError(`Ringside cannot launch: ${e.message}`);
       throw e;
     }
     const m = target.machine;
-    const breakpoints = new Breakpoints(m, target.lines, (text) => this.sendEvent(new OutputEvent(`${text}\n`, 'console')));
+    const log = (text: string): void => this.sendEvent(new OutputEvent(`${text}\n`, 'console'));
+    const breakpoints = new Breakpoints(m, target.lines, log);
     const stacks = new Stacks(m, target.lines, target.cfi);
-    const execution = new Execution(m, breakpoints, stacks, launch.maxInstructions ?? Infinity);
+    const vm = vmTarget ? new VmDebugger(vmTarget, breakpoints, log) : undefined;
+    const execution = vm ? new Execution(m, vm, vm.stacks, launch.maxInstructions ?? Infinity) : new Execution(m, breakpoints, stacks, launch.maxInstructions ?? Infinity);
     execution.events.on('stopped', (s) => this.stopped(s));
     execution.events.on('exited', (e) => this.exited(e.code, e.message));
-    m.events.on('output', (b) => this.guestOutput(b));
-    this.loaded = { launch, target, breakpoints, execution, stacks };
+    let vmConsole: PrefixedConsole | undefined;
+    if (vm) {
+      const eol = launch.console === 'integratedTerminal' ? '\r\n' : '\n';
+      const console = new PrefixedConsole((text) => { for (const b of Buffer.from(text, 'latin1')) this.guestOutput(b); }, eol);
+      for (const machineVm of vm.vms) machineVm.events.on('output', (b) => console.byte(machineVm.name, b));
+      vmConsole = console;
+    } else {
+      m.events.on('output', (b) => this.guestOutput(b));
+    }
+    this.loaded = { launch, target, breakpoints, execution, stacks, vm, vmConsole };
     for (const w of target.warnings) this.sendEvent(new OutputEvent(`ringside: ${w}\n`, 'console'));
   }
 
@@ -284,8 +325,25 @@ export class RingsideDebugSession extends DebugSession {
   protected override setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): void {
     this.guard(response, () => {
       this.requested.instructions = asArray(args.breakpoints, 'breakpoints');
-      response.body = { breakpoints: this.l.breakpoints.setInstructionBreakpoints(this.requested.instructions) };
+      response.body = { breakpoints: this.l.breakpoints.setInstructionBreakpoints(this.instructionReferences(this.requested.instructions)) };
       this.l.execution.breakpointsChanged();
+    });
+  }
+
+  /**
+   * Under the VMM, instruction breakpoints are guest pcs (gva:vm0:0x…); the machine's breakpoints are virtual pcs,
+   * which every guest's code runs at, so they stop any vCPU that reaches that pc.
+   */
+  private instructionReferences(list: DebugProtocol.InstructionBreakpoint[]): DebugProtocol.InstructionBreakpoint[] {
+    const vm = this.l.vm;
+    if (!vm) return list;
+    return list.map((b) => {
+      try {
+        const at = vm.address(b.instructionReference, this.focusVcpu);
+        return at.space === 'gva' ? { ...b, instructionReference: formatMemoryReference('virtual', at.address) } : b;
+      } catch {
+        return b; // the breakpoint model reports the reference it cannot read
+      }
     });
   }
 
@@ -293,8 +351,21 @@ export class RingsideDebugSession extends DebugSession {
     this.guard(response, () => {
       this.requested.filters = asArray(args.filters, 'filters');
       this.requested.filterOptions = args.filterOptions ?? [];
-      response.body = { breakpoints: this.l.breakpoints.setExceptionFilters(this.requested.filters, this.requested.filterOptions) };
+      response.body = { breakpoints: this.applyExceptionFilters(this.requested.filters, this.requested.filterOptions) };
     });
+  }
+
+  /** Bare trap filters go to the hart hooks, VM-exit filters to the VMM hook; one answer per filter, in order. */
+  private applyExceptionFilters(filters: string[], options: DebugProtocol.ExceptionFilterOptions[]): DebugProtocol.Breakpoint[] {
+    const vmFilter = (id: string): boolean => isVmFilter(id);
+    const bare = this.l.breakpoints.setExceptionFilters(filters.filter((f) => !vmFilter(f)), options.filter((o) => !vmFilter(o.filterId)));
+    const all = [...filters, ...options.map((o) => o.filterId).filter((f) => !filters.includes(f))];
+    const vmFilters = new Map<string, string | undefined>([...filters.filter(vmFilter).map((f): [string, undefined] => [f, undefined]),
+      ...options.filter((o) => vmFilter(o.filterId)).map((o): [string, string | undefined] => [o.filterId, o.condition || undefined])]);
+    this.l.vm?.watch.setFilters(vmFilters);
+    let next = 0;
+    return all.map((f) => (!vmFilter(f) ? bare[next++]
+      : this.l.vm ? { verified: true } : { verified: false, reason: 'failed' as const, message: `'${f}' is a VM-exit filter: it applies only when the launch configuration has "vmm"` }));
   }
 
   protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
@@ -322,9 +393,9 @@ export class RingsideDebugSession extends DebugSession {
     const b = this.l.breakpoints, r = this.requested;
     for (const [file, bps] of r.sources) b.setSourceBreakpoints(file, bps);
     b.setFunctionBreakpoints(r.functions);
-    b.setInstructionBreakpoints(r.instructions);
     b.setDataBreakpoints(r.data);
-    b.setExceptionFilters(r.filters, r.filterOptions);
+    b.setInstructionBreakpoints(this.instructionReferences(r.instructions));
+    this.applyExceptionFilters(r.filters, r.filterOptions);
     this.l.execution.breakpointsChanged();
   }
 
@@ -338,15 +409,27 @@ export class RingsideDebugSession extends DebugSession {
   }
 
   protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
-    this.guard(response, () => this.resume(() => this.l.execution.step(this.hartOf(args.threadId).hartId, 'over', granularity(args.granularity))));
+    this.guard(response, () => this.step(args.threadId, 'over', granularity(args.granularity)));
   }
 
   protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
-    this.guard(response, () => this.resume(() => this.l.execution.step(this.hartOf(args.threadId).hartId, 'in', granularity(args.granularity))));
+    this.guard(response, () => this.step(args.threadId, 'in', granularity(args.granularity)));
   }
 
   protected override stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): void {
-    this.guard(response, () => this.resume(() => this.l.execution.step(this.hartOf(args.threadId).hartId, 'out', granularity(args.granularity))));
+    this.guard(response, () => this.step(args.threadId, 'out', granularity(args.granularity)));
+  }
+
+  /** A step of a hart, or of a vCPU: from its VMM frame back into the guest, else through its guest code. */
+  private step(thread: number, kind: StepKind, g: 'line' | 'instruction'): void {
+    const vm = this.l.vm;
+    if (!vm) { const hart = this.hartOf(thread).hartId; this.resume(() => this.l.execution.step(hart, kind, g)); return; }
+    const v = vm.vcpuOf(thread), back = vm.leaveExit(v);
+    this.resume(() => {
+      if (back) { this.l.execution.announce(back); return; }
+      vm.beginStep(v, kind, g);
+      this.l.execution.step(v.hart.hartId, kind, g);
+    });
   }
 
   protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
@@ -358,28 +441,35 @@ export class RingsideDebugSession extends DebugSession {
     if (this.l.execution.exited) throw new RequestError('the program has exited: restart the session to run it again');
     this.needStopped();
     this.invalidate();
+    this.l.vm?.resuming();
     setImmediate(go);
   }
 
   private invalidate(): void {
     this.handles.clear();
     this.l.stacks.invalidate();
+    this.l.vm?.stacks.invalidate();
   }
 
   private stopped(s: Stop): void {
     this.lastStop = s;
     this.invalidate();
+    this.l.vmConsole?.flush();
     this.flushOutput();
-    const e = new StoppedEvent(s.reason, threadId(s.hart), s.text) as DebugProtocol.StoppedEvent;
+    const thread = this.threadOfStop(s);
+    this.l.vm?.stopped();
+    const e = new StoppedEvent(s.reason, thread, s.text) as DebugProtocol.StoppedEvent;
     e.body.allThreadsStopped = true;
     if (s.description) e.body.description = s.description;
     if (s.hitBreakpointIds) e.body.hitBreakpointIds = s.hitBreakpointIds;
     this.sendEvent(e);
-    const body: PrivilegeEventBody = { threadId: threadId(s.hart), ...privilegeInfo(this.l.target.machine.harts[s.hart].priv) };
+    const priv = this.l.vm ? this.l.vm.vcpuOf(thread).vpriv : this.l.target.machine.harts[s.hart].priv;
+    const body: PrivilegeEventBody = { threadId: thread, ...privilegeInfo(priv) };
     this.sendEvent(new Event(EVENTS.privilege, body));
   }
 
   private exited(code: number, message: string): void {
+    this.l.vmConsole?.flush();
     this.flushOutput();
     this.sendEvent(new OutputEvent(`ringside: ${message}\n`, 'console'));
     this.sendEvent(new ExitedEvent(code));
@@ -407,7 +497,8 @@ export class RingsideDebugSession extends DebugSession {
   /** Bytes for the guest's UART, as if typed on its serial line. */
   private guestInput(bytes: Uint8Array): void {
     if (!this.loaded) return; // between machines on restart
-    this.l.target.machine.uart.receive(bytes);
+    if (this.l.vm) this.focusVcpu.vm.input(bytes);
+    else this.l.target.machine.uart.receive(bytes);
     this.l.execution.wake();
   }
 
@@ -467,14 +558,16 @@ export class RingsideDebugSession extends DebugSession {
   // ---- threads and stacks ----
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
-    response.body = { threads: this.l.target.machine.harts.map((h) => new Thread(threadId(h.hartId), `hart ${h.hartId}`)) };
+    response.body = { threads: this.l.vm ? this.l.vm.threads() : this.l.target.machine.harts.map((h) => new Thread(threadId(h.hartId), `hart ${h.hartId}`)) };
     this.sendResponse(response);
   }
 
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
     this.guard(response, () => {
       this.needStopped();
-      response.body = this.l.stacks.stackTrace(this.hartOf(args.threadId), args.startFrame ?? 0, args.levels ?? 0);
+      const vm = this.l.vm;
+      response.body = vm ? vm.stacks.stackTrace(vm.threadOf(vm.vcpuOf(args.threadId)) - 1, args.startFrame ?? 0, args.levels ?? 0)
+        : this.l.stacks.stackTrace(this.hartOf(args.threadId), args.startFrame ?? 0, args.levels ?? 0);
     });
   }
 
@@ -483,9 +576,9 @@ export class RingsideDebugSession extends DebugSession {
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
     this.guard(response, () => {
       this.needStopped();
-      const { hart, depth } = Stacks.decodeFrameId(Number(args.frameId));
+      const { hart, depth } = this.decodeFrameId(Number(args.frameId));
       response.body = {
-        scopes: this.scopesOf(this.hartOf(hart + 1), depth).map((s) => ({
+        scopes: this.scopesOf(hart, depth).map((s) => ({
           name: s.name, presentationHint: s.presentationHint, expensive: false, variablesReference: this.handle(hart, depth, [s.name]),
         })),
       };
@@ -508,8 +601,10 @@ export class RingsideDebugSession extends DebugSession {
       this.needStopped();
       const h = this.handles.get(args.variablesReference);
       if (!h) throw new RequestError(`variables reference ${args.variablesReference} is stale: expand the view again`);
+      const path = [...h.path, args.name], hex = args.format?.hex ?? true;
       const hart = this.l.target.machine.harts[h.hart];
-      const node = setVariable(hart, [...h.path, args.name], String(args.value), args.format?.hex ?? true, this.callerFrame(hart, h.depth));
+      const node = this.l.vm ? this.l.vm.setVariable(h.hart, h.depth, path, String(args.value), hex)
+        : setVariable(hart, path, String(args.value), hex, this.callerFrame(hart, h.depth));
       this.l.stacks.invalidate();
       const v = this.dapVariable(h.hart, h.depth, [...h.path, node.name], node);
       response.body = { value: v.value, type: v.type, variablesReference: v.variablesReference, memoryReference: v.memoryReference };
@@ -524,12 +619,28 @@ export class RingsideDebugSession extends DebugSession {
     return { depth, frame };
   }
 
-  private scopesOf(hart: Hart, depth: number): ScopeModel[] {
+  /** Scopes of a frame of thread index `index` (a hart, or under the VMM a vCPU). */
+  private scopesOf(index: number, depth: number): ScopeModel[] {
+    if (this.l.vm) return this.l.vm.scopes(index, depth);
+    const hart = this.hartOf(index + 1);
     return scopes(hart, this.callerFrame(hart, depth));
+  }
+
+  /** The thread index (0-based) and depth a frameId stands for. */
+  private decodeFrameId(id: number): { hart: number; depth: number } {
+    if (!this.l.vm) return Stacks.decodeFrameId(id);
+    const { thread, depth } = VmStacks.decodeFrameId(id);
+    this.l.vm.vcpuOf(thread + 1);
+    return { hart: thread, depth };
   }
 
   /** The hart a frameId names (the focused one without), and the evaluator's view of that frame. */
   private evalContext(frameId: number | undefined): { hart: Hart; context: EvalContext } {
+    const vm = this.l.vm;
+    if (vm) {
+      const v = frameId === undefined ? this.focusVcpu : vm.vcpuOf(this.decodeFrameId(frameId).hart + 1);
+      return { hart: v.hart, context: vm.context(v, frameId === undefined ? 0 : this.decodeFrameId(frameId).depth) };
+    }
     if (frameId === undefined) return { hart: this.focus, context: machineEvalContext(this.l.target.machine, this.focus) };
     const { hart: index, depth } = Stacks.decodeFrameId(frameId);
     const hart = this.hartOf(index + 1);
@@ -538,8 +649,7 @@ export class RingsideDebugSession extends DebugSession {
   }
 
   private childrenOf(hart: number, depth: number, path: string[], hex: boolean): VariableNode[] {
-    const h = this.l.target.machine.harts[hart];
-    const scope = this.scopesOf(h, depth).find((s) => s.name === path[0]);
+    const scope = this.scopesOf(hart, depth).find((s) => s.name === path[0]);
     if (!scope) throw new RequestError(`no scope named ${path[0]}`);
     let nodes = scope.variables(hex);
     for (const name of path.slice(1)) {
@@ -588,6 +698,8 @@ export class RingsideDebugSession extends DebugSession {
           response.body = { result: `(queued for the guest's console: ${JSON.stringify(input[1])})`, variablesReference: 0 };
           return;
         }
+        const vmOut = this.l.vm ? this.vmCommand(text) : undefined;
+        if (vmOut !== undefined) { response.body = { result: vmOut, variablesReference: 0 }; return; }
         const out = runConsoleCommand(text, { machine: this.l.target.machine, hart, context });
         if (out) { response.body = { result: out.output, variablesReference: 0 }; return; }
       }
@@ -595,9 +707,16 @@ export class RingsideDebugSession extends DebugSession {
       const hex = args.format?.hex ?? true;
       response.body = {
         result: formatValue(r.value, r.type, hex), type: r.type, variablesReference: 0,
-        memoryReference: r.address !== undefined ? formatMemoryReference('virtual', r.address) : undefined,
+        memoryReference: r.address === undefined ? undefined
+          : this.l.vm ? formatVmReference('gva', this.focusVcpu.vm, r.address) : formatMemoryReference('virtual', r.address),
       };
     });
+  }
+
+  /** A VM console command (help lists them before the bare machine's), or undefined when the line is none. */
+  private vmCommand(text: string): string | undefined {
+    if (text.trim() === 'help') return `${VM_HELP}\n\n${runConsoleCommand('help', { machine: this.l.target.machine, hart: this.focus, context: machineEvalContext(this.l.target.machine, this.focus) })!.output}`;
+    return runVmCommand(this.l.vm!, text, this.focusVcpu);
   }
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
@@ -613,9 +732,8 @@ export class RingsideDebugSession extends DebugSession {
   protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
     this.guard(response, () => {
       this.needStopped();
-      const { space, address } = parseMemoryReference(String(args.memoryReference));
-      const start = BigInt.asUintN(64, address + BigInt(args.offset ?? 0));
-      const r = readMemory(this.l.target.machine, this.focus, space, start, Number(args.count));
+      const { start, read } = this.memoryAccess(String(args.memoryReference), args.offset);
+      const r = read(Number(args.count));
       // DAP: the readable bytes from the start, then how many unreadable ones follow them.
       const first = r.unreadable[0];
       const readable = first === undefined ? r.data.length : first.offset;
@@ -630,10 +748,9 @@ export class RingsideDebugSession extends DebugSession {
   protected override writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): void {
     this.guard(response, () => {
       this.needStopped();
-      const { space, address } = parseMemoryReference(String(args.memoryReference));
+      const { start, write } = this.memoryAccess(String(args.memoryReference), args.offset);
       const data = Buffer.from(String(args.data), 'base64');
-      const start = BigInt.asUintN(64, address + BigInt(args.offset ?? 0));
-      const written = writeMemory(this.l.target.machine, this.focus, space, start, data);
+      const written = write(data);
       if (written < data.length && !args.allowPartial) {
         throw new RequestError(`only ${written} of ${data.length} bytes at 0x${start.toString(16)} are writable RAM; nothing beyond was written`);
       }
@@ -645,19 +762,38 @@ export class RingsideDebugSession extends DebugSession {
   protected override disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {
     this.guard(response, () => {
       this.needStopped();
-      const { space, address } = parseMemoryReference(String(args.memoryReference));
       const count = Number(args.instructionCount);
       if (!Number.isInteger(count) || count < 0 || count > 100_000) throw new RequestError('instructionCount must be a whole number up to 100000');
+      const { address, reader } = this.memoryAccess(String(args.memoryReference), 0);
       response.body = {
-        instructions: disassembleRequest(this.l.target.machine, this.focus, space, { ...args, instructionCount: count, address },
+        instructions: disassembleRequest(reader, { ...args, instructionCount: count, address },
           this.l.target.machine.symbols, this.l.target.lines),
       };
     });
   }
 
+  /**
+   * Memory a reference names, as reads and writes at reference + offset: the focused hart's virtual or physical space,
+   * or under the VMM a guest's gva/gpa space or machine memory (mpa).
+   */
+  private memoryAccess(ref: string, offset: number | undefined): {
+    address: bigint; start: bigint; reader: ByteReader; read: (n: number) => MemoryRead; write: (data: Uint8Array) => number;
+  } {
+    const vm = this.l.vm;
+    if (vm) {
+      const at = vm.address(ref, this.focusVcpu), view = vm.view(at.vm?.vcpus.includes(this.focusVcpu) === false ? at.vm.vcpus[0] : this.focusVcpu);
+      const start = BigInt.asUintN(64, at.address + BigInt(offset ?? 0)), here = { ...at, address: start };
+      return { address: at.address, start, reader: view.reader(at.space, at.vm), read: (n) => view.read(here, n), write: (d) => view.write(here, d) };
+    }
+    const { space, address } = parseMemoryReference(ref);
+    const m = this.l.target.machine, h = this.focus, start = BigInt.asUintN(64, address + BigInt(offset ?? 0));
+    return { address, start, reader: hartReader(m, h, space), read: (n) => readMemory(m, h, space, start, n), write: (d) => writeMemory(m, h, space, start, d) };
+  }
+
   // ---- custom requests ----
 
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    if (VM_REQUESTS.has(command)) { this.vmRequest(command, response, args); return; }
     if (command !== REQUESTS.translate) { super.customRequest(command, response, args); return; }
     this.guard(response, () => {
       this.needStopped();
@@ -667,6 +803,19 @@ export class RingsideDebugSession extends DebugSession {
       const va = evaluateExpression(a.address, machineEvalContext(this.l.target.machine, hart)).value;
       const access = a.access === 'store' ? Access.Store : a.access === 'fetch' ? Access.Fetch : Access.Load;
       response.body = translateResponseBody(hart.walk(va, access));
+    });
+  }
+
+  private vmRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    this.guard(response, () => {
+      const vm = this.l.vm;
+      if (!vm) throw new RequestError(`'${command}' needs VMs: launch with a "vmm" configuration`);
+      this.needStopped();
+      const a = (args ?? {}) as Record<string, unknown>;
+      if (command !== REQUESTS.exits && a.vm === undefined) throw new RequestError(`'${command}' needs vm: a VM's name or index`);
+      if (command === REQUESTS.vmTranslate) response.body = vmTranslate(vm, a as unknown as VmTranslateArguments, this.focusVcpu);
+      else if (command === REQUESTS.pageTables) response.body = pageTables(vm, a as unknown as PageTablesArguments, this.focusVcpu);
+      else response.body = exitsBody(vm, a as ExitsArguments);
     });
   }
 }

@@ -7,7 +7,8 @@ import type { Hart } from '../emulator/hart';
 import { CSR } from '../emulator/csr/file';
 import type { CallFrameInfo } from '../emulator/loader/dwarf-frame';
 import { lookupPc, unwind, type UnwoundFrame } from './unwind';
-import { formatMemoryReference } from './memory';
+import { formatMemoryReference, hartReader } from './memory';
+import { decodeAt, type Decoded } from './disassembly';
 import { machineEvalContext } from './machine-context';
 import type { SourceLines, SourceLocation } from './source-lines';
 import type { CodeMap } from './execution';
@@ -66,6 +67,10 @@ export class Stacks implements CodeMap {
     if (base === 0n) return false;
     const handler = this.machine.symbolAt(base), here = this.machine.symbolAt(hart.pcBig);
     return handler !== undefined && handler === here;
+  }
+
+  instructionAt(hart: Hart, pc: bigint): Decoded {
+    return decodeAt(hartReader(this.machine, hart, 'virtual'), pc);
   }
 
   private dapFrame(hart: Hart, f: UnwoundFrame, depth: number): DebugProtocol.StackFrame {

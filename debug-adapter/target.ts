@@ -31,7 +31,7 @@ export interface Target {
 
 const NO_LINES: SourceLines = { files: [], addressToLine: () => undefined, lineToAddresses: () => [] };
 
-function readFile(file: string, what: string): Uint8Array {
+export function readFile(file: string, what: string): Uint8Array {
   try {
     return fs.readFileSync(file);
   } catch (e) {
@@ -40,9 +40,12 @@ function readFile(file: string, what: string): Uint8Array {
   }
 }
 
-/** Assembles and links the .S sources; assembler errors become one message listing the first few. */
-function assembleProgram(launch: ResolvedLaunch): Uint8Array {
-  const r = assemble({ files: launch.programs, includeDirs: launch.includePaths, defines: launch.defines }, preprocessFor);
+/**
+ * Assembles and links .S sources (the launch's program, or a VM's kernel linked at `textBase`); assembler errors
+ * become one message listing the first few.
+ */
+export function assembleProgram(launch: ResolvedLaunch, files = launch.programs, textBase?: bigint): Uint8Array {
+  const r = assemble({ files, includeDirs: launch.includePaths, defines: launch.defines, textBase }, preprocessFor);
   const errors = r.diagnostics.filter((d) => d.severity === 'error');
   if (!r.elf || errors.length > 0) {
     const shown = errors.slice(0, 5).map((d) => `${path.relative(launch.cwd, d.file) || d.file}:${d.line}:${d.column}: error: ${d.message}`);
@@ -52,7 +55,7 @@ function assembleProgram(launch: ResolvedLaunch): Uint8Array {
   return r.elf;
 }
 
-function debugInfo(image: ElfImage | undefined, warnings: string[]): { lines: SourceLines; cfi: CallFrameInfo | undefined } {
+export function debugInfo(image: ElfImage | undefined, warnings: string[]): { lines: SourceLines; cfi: CallFrameInfo | undefined } {
   if (!image) return { lines: NO_LINES, cfi: undefined };
   let lines = NO_LINES, cfi: CallFrameInfo | undefined;
   try {

@@ -57,7 +57,9 @@ export type DebugStop =
   | { kind: 'trap'; trap: TrapEvent }
   | { kind: 'privilege'; from: Priv; to: Priv }
   | { kind: 'trapReturn'; from: Priv; to: Priv }
-  | { kind: 'watch'; watchpoint: Watchpoint; address: number; bytes: number; write: boolean };
+  | { kind: 'watch'; watchpoint: Watchpoint; address: number; bytes: number; write: boolean }
+  /** The M-mode software outside the machine (Hart.firmware) asked to stop, after it handled a trap; it knows why. */
+  | { kind: 'firmware' };
 
 export class HartStats {
   /** Index = exception cause; interrupts are counted at 32 + cause. */

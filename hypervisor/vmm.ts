@@ -23,6 +23,16 @@ export interface VmmOptions {
   sliceTicks?: number;
 }
 
+/**
+ * A debugger's view of the VMM's exits. The VMM asks it AFTER acting on a trap of a vCPU (the decision is made and
+ * logged, the vCPU's registers and virtual CSRs hold the result, its pc is where the guest goes on), never before:
+ * a decision is what the VMM *did*, so the debugger can show it as fact, and stepping on from the stop needs no
+ * second dispatch (the next guest instruction, or the guest's handler when a trap was injected, is simply next).
+ * The exits of that trap are the trap log's seq in [from, to): the exit itself and an interrupt injected after it.
+ * Returning true stops the machine there (the hart's debugStop becomes { kind: 'firmware' }).
+ */
+export type VmmDebugHook = (vcpu: Vcpu, from: number, to: number) => boolean;
+
 export interface VmmEvents {
   /** Every exit, as logged (after the VMM acted on it). */
   exit: ExitRecord;
@@ -53,6 +63,8 @@ export class Vmm {
   readonly log = new TrapLog();
   readonly events = new Emitter<VmmEvents>();
   readonly technique: Technique;
+  /** A debugger's hook (see VmmDebugHook); undefined when none is attached, at no cost to the trap path. */
+  debugHook: VmmDebugHook | undefined = undefined;
   private readonly frames: FrameAllocator;
   private readonly asids = new AsidAllocator();
   private readonly slots: HartSlot[];
@@ -160,7 +172,7 @@ export class Vmm {
   private trap(hart: Hart): number {
     const slot = this.slots[hart.hartId], c = hart.csr;
     const interrupt = c.hi[CSR.mcause] < 0, cause = c.lo[CSR.mcause] & 0x3f;
-    const v = slot.current;
+    const v = slot.current, logged = this.log.total;
     if (interrupt) this.machineInterrupt(hart, cause);
     let resume: number;
     if (v === undefined) {
@@ -182,7 +194,11 @@ export class Vmm {
     for (const u of slot.vcpus) this.updateVirtualInterrupts(u);
     if (v !== undefined) resume = this.deliverInterrupt(v, resume);
     const next = this.pick(slot, v === undefined ? undefined : resume);
-    return this.enter(slot, next);
+    const pc = this.enter(slot, next);
+    if (this.debugHook !== undefined && v !== undefined && this.log.total > logged && this.debugHook(v, logged, this.log.total)) {
+      hart.requestStop({ kind: 'firmware' });
+    }
+    return pc;
   }
 
   private exitOf(v: Vcpu, hart: Hart, cause: number, interrupt: boolean): Exit {

@@ -64,6 +64,7 @@ function launchArgumentTypes(): Map<string, Set<string>> {
     if (ts.isUnionTypeNode(t)) return t.types.flatMap(jsonTypes);
     if (ts.isLiteralTypeNode(t) && ts.isStringLiteral(t.literal)) return ['string'];
     if (ts.isArrayTypeNode(t)) return ['array'];
+    if (ts.isTypeReferenceNode(t)) return ['object']; // an interface of protocol.ts (vmm: VmmLaunch)
     switch (t.kind) {
       case ts.SyntaxKind.StringKeyword: return ['string'];
       case ts.SyntaxKind.NumberKeyword: return ['number'];

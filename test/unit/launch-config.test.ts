@@ -113,6 +113,20 @@ describe('launch configuration: what valid attributes resolve to', () => {
     assert.equal(ok({ bios: 'fw.bin' }).kernel, undefined, 'firmware alone (U-Boot as bios) runs');
   });
 
+  it('resolves "vmm": VMs with their kernels, names, memory and vCPUs, one hart per vCPU, and room for them all', () => {
+    const l = ok({ vmm: { vms: [{ program: 'main.S' }, { kernel: 'hello.elf', name: 'b', memory: '32M', vcpus: 2, append: 'quiet' }] } });
+    assert.deepEqual(l.vmm, {
+      technique: 'trap-and-emulate', harts: 3, vms: [
+        { name: 'vm0', sources: [at('main.S')], kernel: undefined, initrd: undefined, append: undefined, memory: 64 << 20, vcpus: 1 },
+        { name: 'b', sources: [], kernel: at('hello.elf'), initrd: undefined, append: 'quiet', memory: 32 << 20, vcpus: 2 },
+      ],
+    });
+    assert.equal(l.smp, 3);
+    assert.equal(l.memory, 256 << 20, '96 MiB of VMs and 64 MiB for the VMM round up to 256 MiB');
+    assert.deepEqual(l.programs, []);
+    assert.equal(ok({ vmm: { harts: 1, vms: [{ program: 'main.S' }] }, memory: '512M' }).memory, 512 << 20);
+  });
+
   it('treats bios "none" as no firmware: the program runs alone', () => {
     const l = ok({ bios: 'none', program: 'hello.elf' });
     assert.equal(l.bios, undefined);
@@ -147,6 +161,7 @@ const BAD: Record<keyof Required<LaunchArguments>, BadCase[] | 'takes any value'
   ],
   kernel: [
     { args: { kernel: 'missing' }, fragments: ['does not exist'] },
+    { args: { kernel: 'Image', vmm: { vms: [{ program: 'main.S' }] } }, fragments: ['as well as "vmm"', 'vmm.vms'] },
     { args: { bios: 'fw.bin', kernel: 'Image', program: 'main.S' }, fragments: ['as well as "program"'] },
   ],
   initrd: [
@@ -202,6 +217,25 @@ const BAD: Record<keyof Required<LaunchArguments>, BadCase[] | 'takes any value'
     { args: loose({ program: 'main.S', console: 'toString' }), fragments: ['"toString" (text)'] },
   ],
   noDebug: [{ args: loose({ program: 'main.S', noDebug: 1 }), fragments: ['true or false'] }],
+  vmm: [
+    { args: loose({ vmm: 'main.S' }), fragments: ['must be an object', '"vms": [{ "program": "guest.S" }]'] },
+    { args: loose({ vmm: { vms: [] } }), fragments: ['vms must be a non-empty list'] },
+    { args: loose({ vmm: {} }), fragments: ['vms is missing'] },
+    { args: loose({ vmm: { vms: [{ program: 'main.S' }], cpus: 2 } }), fragments: ['has "cpus"', '"harts"'] },
+    { args: loose({ vmm: { technique: 'binary-translation', vms: [{ program: 'main.S' }] } }), fragments: ['technique is "binary-translation"', '"trap-and-emulate"'] },
+    { args: loose({ vmm: { vms: [{}] } }), fragments: ['vms[0] has neither "program" nor "kernel"'] },
+    { args: { vmm: { vms: [{ program: 'main.S', kernel: 'Image' }] } }, fragments: ['vms[0] has both'] },
+    { args: { vmm: { vms: [{ program: 'main.S' }, { program: 'missing.S' }] } }, fragments: ['vms[1].program names', 'missing.S, which does not exist'] },
+    { args: { vmm: { vms: [{ program: 'hello.elf' }] } }, fragments: ['not an assembly source', '"kernel"'] },
+    { args: { vmm: { vms: [{ kernel: 'sub' }] } }, fragments: ['vms[0].kernel names', 'not a regular file'] },
+    { args: { vmm: { vms: [{ program: 'main.S', memory: '3M' }] } }, fragments: ['vms[0].memory must be a multiple of 2 MiB', '"64M"'] },
+    { args: { vmm: { vms: [{ program: 'main.S', vcpus: 9 }] } }, fragments: ['vms[0].vcpus must be a whole number from 1 to 8, got 9'] },
+    { args: { vmm: { vms: [{ program: 'main.S' }, { program: 'main.S', name: 'vm0' }] } }, fragments: ['vms[1].name "vm0" is the name of another VM'] },
+    { args: { vmm: { vms: [{ program: 'main.S', name: 'a b' }] } }, fragments: ['vms[0].name must be a word'] },
+    { args: loose({ vmm: { vms: [{ program: 'main.S', disk: 'x' }] } }), fragments: ['vms[0] has "disk"'] },
+    { args: { vmm: { harts: 0, vms: [{ program: 'main.S' }] } }, fragments: ['harts must be a whole number from 1 to 8, got 0'] },
+    { args: { vmm: { vms: [{ program: 'main.S', memory: '1G' }, { program: 'main.S', memory: '1G' }] } }, fragments: ['need 2112 MiB of machine memory', 'give the VMs less memory'] },
+  ],
   __restart: 'takes any value',
 };
 
