@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { debianLinux, type DebianLinux } from '../support/debian';
 import { INIT_MARKER, SHELL_PROMPT } from '../support/initramfs';
-import { bootLinuxUnderQemu, ringsideLinuxArgs } from '../support/linux-boot';
+import { bootLinuxUnderQemu, LINUX_APPEND, LINUX_MEMORY, ringsideLinuxArgs } from '../support/linux-boot';
 import { runCli } from '../support/toolchain';
 
 /** Measured with F/D: /init starts after 0.92 G instructions, and poweroff comes at 1.24 G. */
@@ -69,5 +69,25 @@ describe('Debian Linux (trixie, 6.12) to a busybox shell', function () {
     checkCpuinfo(out, 'Ringside');
     assert.match(out, /reboot: Power down/, tail);
     assert.equal(r.exitCode, 0, `poweroff: the test finisher ends the run with 0${tail}`);
+  });
+
+  it('as a guest under Ringside\'s VMM (trap-and-emulate, no OpenSBI: the VMM provides SBI): the same answers', () => {
+    const input = '\n\n\nuname -a\ncat /proc/cpuinfo\npoweroff -f\n';
+    const r = runCli(['run', '--vmm', 'trap-and-emulate', '--stats', '--kernel', linux.kernel, '--initrd', linux.initrd,
+      '--append', LINUX_APPEND, '--vm-memory', LINUX_MEMORY, '--max-instructions', String(MAX_INSTRUCTIONS)], input);
+    const out = r.stdout;
+    const tail = `\n--- last console output ---\n${out.slice(-4000)}\n--- stderr ---\n${r.stderr}`;
+    assert.doesNotMatch(out, /OpenSBI/, 'no firmware inside the VM');
+    assert.match(out, /Linux version 6\.12\./, `the kernel starts${tail}`);
+    assert.ok(out.includes(INIT_MARKER), `/init runs busybox${tail}`);
+    assert.match(out, unameLine(linux), `uname -a${tail}`);
+    checkCpuinfo(out, 'Ringside VMM');
+    assert.match(out, /reboot: Power down/, tail);
+    assert.equal(r.exitCode, 0, `poweroff: SBI system_reset halts the VM and ends the run with 0${tail}`);
+    // De-privileged for real: hundreds of thousands of exits, and nearly every instruction still ran on the hardware.
+    const share = /(\d+\.\d+)% without VMM intervention/.exec(r.stderr);
+    assert.ok(share && Number(share[1]) > 99, r.stderr);
+    assert.match(r.stderr, /exits by cause: illegal instruction \d+, ecall from U-mode \d+/);
+    assert.match(r.stderr, /decisions: emulated \d+, injected \d+, filled \d+, sbi \d+, mmio \d+/);
   });
 });

@@ -16,4 +16,15 @@ describe('U-Boot (S-mode) under OpenSBI fw_jump', function () {
     assert.match(r.stdout, /GNU ld/);
     assert.equal(r.exitCode, 124, 'U-Boot waits at its prompt until the instruction limit');
   });
+
+  it('reaches the prompt as a guest under Ringside\'s VMM (trap-and-emulate, the VMM provides SBI)', () => {
+    const uboot = requireFirmware(FIRMWARE.uBootSmode);
+    const r = runCli(['run', '--vmm', 'trap-and-emulate', '--stats', '--max-instructions', '80000000', uboot], 'x\nversion\n');
+    assert.doesNotMatch(r.stdout, /OpenSBI/);
+    assert.match(r.stdout, /Hit any key to stop autoboot/, r.stdout.slice(-1500));
+    assert.match(r.stdout, /=> version\r?\nU-Boot 2023\.01/, r.stdout.slice(-1500));
+    assert.equal(r.exitCode, 124, 'U-Boot waits at its prompt until the instruction limit');
+    // It polls its UART: every poll is a trapped MMIO access the VMM emulates.
+    assert.match(r.stderr, /decisions: emulated \d+, filled \d+, mmio \d+/, r.stderr);
+  });
 });
