@@ -5,6 +5,7 @@ import { Machine, type Engine } from '../../emulator/machine';
 import { CSR } from '../../emulator/csr/file';
 import { Vmm } from '../../hypervisor/vmm';
 import type { Vm } from '../../hypervisor/vm';
+import type { ShadowRoot } from '../../hypervisor/shadow';
 import { FRAME } from '../../hypervisor/frames';
 import { kernel } from './harness';
 
@@ -111,7 +112,7 @@ export interface Pair {
   console(vm: Vm | undefined): string;
   /** Bytes the machine's own UART emitted (the VMM's; guests have none of it). */
   machineOutput: number[];
-  /** Invariant checks done (one per attacker exit, and one at the end). */
+  /** Invariant checks done (one per attacker exit or every checkEvery, and one at the end). */
   checks: number;
 }
 
@@ -127,6 +128,8 @@ export interface PairOptions {
   vcpus?: number;
   /** Called once the VMs exist, before they start (to aim attacks at the victim's machine addresses). */
   aim?: (attacker: Vm, victim: Vm | undefined) => readonly Step[];
+  /** Check the invariants after every nth attacker exit (default 1: each; large shadow trees make each check cost). */
+  checkEvery?: number;
 }
 
 /** Runs the malicious kernel with its script next to the victim, checking the invariants after each attacker exit. */
@@ -145,8 +148,10 @@ export function runAttack(steps: readonly Step[] | undefined, options: PairOptio
   const machineOutput: number[] = [];
   machine.events.on('output', (b) => machineOutput.push(b));
   const pair = { machine, vmm, attacker, victim, machineOutput, checks: 0 } as Pair;
+  const every = options.checkEvery ?? 1;
+  let exits = 0;
   vmm.events.on('exit', (e) => {
-    if (e.vm !== attacker.id) return;
+    if (e.vm !== attacker.id || exits++ % every !== 0) return;
     assertIsolated(vmm);
     pair.checks++;
   });
@@ -178,12 +183,15 @@ export function assertIsolated(vmm: Vmm): void {
         assert.equal(tableOwner.get(t), undefined, `shadow table frame ${t} is in two trees: ${tableOwner.get(t)} and ${vm.name} ${root.key}`);
         tableOwner.set(t, `${vm.name} ${root.key}`);
       }
+      assertTreeClosed(vmm, vm, root);
       for (const leaf of vm.shadow.leavesOf(root)) {
         const frame = Math.floor(leaf.pte / 1024) - ramBase / FRAME;
         assert.equal(guestFrames.get(frame), vm,
           `${vm.name}'s shadow ${root.key} maps va 0x${leaf.va.toString(16)} to machine frame ${frame}, which is ${guestFrames.get(frame)?.name ?? 'not guest RAM'}`);
       }
     }
+    const inTrees = vm.shadow.list().reduce((n, root) => n + root.tables.length, 0);
+    assert.equal(vm.shadow.stats.pagesUsed, inTrees, `${vm.name}: frames the shadow pager counts as used vs frames in its live trees`);
   }
   for (const hart of vmm.machine.harts) {
     const v = vmm.currentOn(hart.hartId);
@@ -192,6 +200,23 @@ export function assertIsolated(vmm: Vmm): void {
     const frame = ppn - ramBase / FRAME;
     assert.equal(liveRoots.get(frame), v.vm, `hart ${hart.hartId} runs ${v.name} on shadow root frame ${frame}, which is ${liveRoots.get(frame)?.name ?? 'no live tree'}`);
   }
+}
+
+/** Every pointer in a shadow tree leads to a table of that same tree (none into a frame it gave back). */
+function assertTreeClosed(vmm: Vmm, vm: Vm, root: ShadowRoot): void {
+  const ram = vmm.machine.ram, base = ram.base / FRAME, tables = new Set(root.tables);
+  const walk = (table: number, level: number): void => {
+    for (let i = 0; i < 512; i++) {
+      const off = table * FRAME + i * 8;
+      let lo = 0, hi = 0;
+      for (let b = 0; b < 4; b++) { lo += ram.read8(off + b) * 2 ** (8 * b); hi += ram.read8(off + 4 + b) * 2 ** (8 * b); }
+      if ((lo & V) === 0 || level === 0) continue;
+      const next = Math.floor((hi * 4294967296 + lo) / 1024) - base;
+      assert.ok(tables.has(next), `${vm.name}'s shadow ${root.key}: a level-${level} pointer leads to frame ${next}, which is not one of its tables`);
+      walk(next, level - 1);
+    }
+  };
+  walk(root.frame, root.levels - 1);
 }
 
 /** The victim's secret as it must still be, compared with its RAM now. */
