@@ -355,3 +355,90 @@ describe('VMM isolation: the shadow pool running out', () => {
     assert.deepEqual(a.leavesOf(a.root(satpLo, satpHi, 'S')).map((l) => Number(l.va >> 32n)), [2], 'the entry went into A\'s new tree');
   });
 });
+
+/** xorshift64*: the random attacker's deterministic source. */
+function prng(seed: bigint): () => bigint {
+  let s = seed;
+  return () => {
+    s ^= s >> 12n; s ^= (s << 25n) & ALL_ONES; s ^= s >> 27n;
+    return (s * 0x2545f4914f6cdd1dn) & ALL_ONES;
+  };
+}
+
+/**
+ * A random attack: random PTEs (ppn anywhere: its tables, its RAM, past it, devices, the victim's machine
+ * frames, 44-bit junk; any flags) in 16 table pages, random satp (Sv39, Sv48, Bare, modes it lacks; any ASID;
+ * any of those pages as root), and loads, stores and fetches at random addresses. Each page keeps [0] = itself
+ * and [2] = its RAM as a gigapage, and no random leaf lets it write its script or run its data, so that the
+ * kernel lives through the whole script and every step is tried.
+ */
+function randomAttack(seed: bigint, rounds: number, victimFrame: number, vmmFrame: number): Step[] {
+  const next = prng(seed), pick = (n: number) => Number(next() % BigInt(n));
+  const page = (i: number) => TABLES + i * FRAME;
+  const steps: Step[] = [];
+  for (let i = 0; i < 16; i++) {
+    steps.push({ op: 'store', va: BigInt(page(i)), value: pte(page(i), V) }, { op: 'store', va: BigInt(page(i) + 16), value: pte(0x8000_0000, RWX) });
+  }
+  steps.push({ op: 'satp', value: satpSv39(TABLES) });
+  const randomPte = (): bigint => {
+    const flags = Number(next() & 0xffn), reserved = pick(16) === 0 ? next() << 54n : 0n;
+    switch (pick(7)) {
+      case 0: return pte(page(pick(16)), flags & ~(W | X)) | reserved; // its tables: read-only, never run
+      case 1: return pte(0x8000_0000 + (1 + pick(511)) * FRAME, flags) | reserved; // its sandbox (zeros)
+      case 2: return pte(RAM_END + pick(0x1000) * FRAME, flags); // past its RAM
+      case 3: return pte([0, CLINT_BASE, FINISHER_BASE, UART_BASE, PLIC_BASE, 0x3000_0000][pick(6)], flags);
+      case 4: return pte(victimFrame + pick(16) * FRAME, flags);
+      case 5: return pte(vmmFrame + pick(64) * FRAME, flags);
+      default: return (next() & ((1n << 54n) - 1n)) | BigInt(flags);
+    }
+  };
+  const randomVa = (align: bigint): bigint => {
+    let va = next() & ((1n << 48n) - 1n) & ~(align - 1n);
+    if (pick(2) === 0) va &= (1n << 39n) - 1n; // Sv39's range (and Sv48's first 512 GiB)
+    if (((va >> 30n) & 511n) === 2n) va ^= 1n << 30n; // never its own gigapage 2: its kernel lives there
+    if ((va & 4095n) < 24n) va += 24n; // never a table's [0] or [2]
+    return pick(8) === 0 ? BigInt.asUintN(64, BigInt.asIntN(48, va)) : va;
+  };
+  for (let i = 0; i < rounds; i++) {
+    switch (pick(6)) {
+      case 0: case 1: steps.push({ op: 'store', va: BigInt(page(pick(16)) + (3 + pick(509)) * 8), value: randomPte() }); break;
+      case 2: {
+        const mode = [8n, 8n, 8n, 9n, 0n, BigInt(pick(16))][pick(6)];
+        steps.push({ op: 'satp', value: (mode << 60n) | (BigInt(pick(65536)) << 44n) | (BigInt(page(pick(16))) >> 12n) });
+        break;
+      }
+      case 3: steps.push({ op: 'load', va: randomVa(8n) }); break;
+      case 4: steps.push({ op: 'store', va: randomVa(8n), value: 0n }); break;
+      default: steps.push({ op: 'fetch', va: randomVa(4n) });
+    }
+  }
+  return steps;
+}
+
+describe('VMM isolation: a randomized attacker', () => {
+  for (const [seed, setup] of [[0x1234_5678_9abcn, SETUPS[0]], [0xfeed_f00d_1n, SETUPS[1]], [0x5eed_0003n, SETUPS[0]]] as const) {
+    it(`seed 0x${seed.toString(16)} (${setup.label}): every shadow leaf stays in the attacker's p2m, the victim intact`, () => {
+      const r = attack([], { ...setup, aim: (attacker, victim) => { const t = targets(victim, attacker); return randomAttack(seed, 400, t.secret, t.vmmFrame); } });
+      assert.ok(r.outcomes.every((o) => !looksSecret(o.a0)), 'no load returned the victim\'s secret');
+      const kinds = new Set(decisions(r).map((d) => d.split(':')[0]));
+      for (const k of ['filled', 'injected', 'emulated']) assert.ok(kinds.has(k), `the attack provoked ${k} exits`);
+      const causes = new Set(r.outcomes.map((o) => o.cause));
+      for (const c of [LOAD_ACCESS, STORE_ACCESS, FETCH_ACCESS, LOAD_PAGE, STORE_PAGE, FETCH_PAGE]) assert.ok(causes.has(c), `the attack met cause ${c}`);
+    });
+  }
+});
+
+describe('VMM isolation: satp with a root outside guest RAM', () => {
+  it('every fetch then faults (instruction access fault, its handler too); the guest spins, the victim finishes', () => {
+    const r = runAttack([{ op: 'satp', value: satpSv39(0x9000_0000) }], { max: 3_000_000, checkEvery: 4999 });
+    assert.deepEqual(r.stop, { kind: 'limit' }, 'the attacker never shuts down: it cannot fetch');
+    assert.equal(r.console(r.victim), VICTIM_CONSOLE);
+    assert.equal(r.victim!.state, 'halted');
+    assertSecretIntact(r.victim!);
+    const v = r.attacker.vcpus[0], stvec = v.csr.get(CSR.stvec);
+    assert.equal(v.csr.get(CSR.scause), BigInt(FETCH_ACCESS));
+    assert.equal(v.csr.get(CSR.stval), stvec, 'the handler itself cannot be fetched');
+    assert.ok(decisions(r).includes(`injected: inject instruction access fault at 0x${stvec.toString(16)}: a guest page table lies outside guest RAM`));
+    assert.deepEqual(r.machineOutput, []);
+  });
+});
