@@ -114,6 +114,12 @@ export class ShadowPager {
     return root;
   }
 
+  /** A new, empty tree for the same guest satp and kind as a dropped one. */
+  private reopen(dropped: ShadowRoot): ShadowRoot {
+    const g = dropped.guestRoot;
+    return this.root(g % TWO32 | 0, (dropped.guestMode << 28) | (dropped.guestAsid << 12) | Math.floor(g / TWO32), dropped.kind, dropped.mxr);
+  }
+
   /** The real satp that makes the machine walk this tree. */
   satp(root: ShadowRoot): { lo: number; hi: number } {
     const ppn = this.ram.base / FRAME + root.frame;
@@ -127,7 +133,9 @@ export class ShadowPager {
    * Write permission is given only once the guest PTE is dirty, so that the first store faults and the VMM sets D.
    */
   fill(root: ShadowRoot, lo: number, hi: number, mpa: number, guestFlags: number): void {
-    if (this.stats.pagesUsed + root.levels > this.poolFrames) this.dropAll();
+    // The pool ran out: every tree goes, this one too, so the entry goes into its fresh successor (its frames are
+    // no longer this VM's to write: a freed root written here would reach the next owner, maybe another VM).
+    if (this.stats.pagesUsed + root.levels > this.poolFrames) { this.dropAll(); root = this.reopen(root); }
     const perms = leafPermissions(root.kind, root.mxr, guestFlags);
     if (perms === 0) return;
     let table = root.frame;
