@@ -95,16 +95,18 @@ function shadowPageFault(x: Exit): Decision {
   const page = gpa - (gpa % 4096);
   const mpa = vm.memory.machineAddress(page);
   if (mpa >= 0) {
-    // The same instruction, page and access again (an instruction straddling two pages faults once per page).
-    const key = (gva - (gva % 4096)) * 4 + access;
-    v.refills = v.lastFill === key && v.lastFillPc === x.pc ? v.refills + 1 : 1;
+    // The same instruction, page and access again, into the same tree (an instruction straddling two pages faults
+    // once per page; a tree dropped since, by another vCPU's sfence.vma, legitimately needs the entry again).
+    const key = (gva - (gva % 4096)) * 4 + access, root = vm.shadowRoot(v);
+    v.refills = v.lastFill === key && v.lastFillPc === x.pc && v.lastFillRoot === root ? v.refills + 1 : 1;
     v.lastFill = key;
     v.lastFillPc = x.pc;
+    v.lastFillRoot = root;
     if (v.refills > 2) {
       x.vmm.halt(vm, `VMM fault: the shadow entry for ${hex(gva)} did not let the ${ACCESS_NAME[access]} at ${hex(x.pc)} through`, 1);
       return { kind: 'halted', text: `halt ${vm.name}: shadow fill for ${hex(gva)} had no effect (a VMM bug)`, cost: walkCost };
     }
-    vm.shadow.fill(vm.shadowRoot(v), x.tvalLo, x.tvalHi, mpa, flags);
+    vm.shadow.fill(root, x.tvalLo, x.tvalHi, mpa, flags);
     return { kind: 'filled', text: `fill shadow ${ACCESS_NAME[access]} ${hex(gva - (gva % 4096))} → gpa ${hex(page)} → mpa ${hex(mpa)}`, cost: walkCost + COST.fill };
   }
   if (access !== Access.Fetch) {

@@ -4,6 +4,7 @@ import { Priv, type Hart } from '../emulator/hart';
 import { CSR, CsrFile } from '../emulator/csr/file';
 import { MSTATUS_FS } from '../emulator/csr/table';
 import type { Vm } from './vm';
+import type { ShadowRoot } from './shadow';
 
 /** SBI HSM states (SBI spec, chapter 9): a vCPU runs only when started. */
 export type VcpuState = 'started' | 'stopped' | 'suspended';
@@ -35,6 +36,7 @@ export class Vcpu {
   refills = 0;
   lastFill = NaN;
   lastFillPc = NaN;
+  lastFillRoot: ShadowRoot | undefined = undefined;
   /** Exits taken, by cause (interrupts at 32 + cause), for --stats. */
   readonly exits = new Float64Array(64);
 

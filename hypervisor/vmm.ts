@@ -69,6 +69,8 @@ export class Vmm {
   private readonly asids = new AsidAllocator();
   private readonly slots: HartSlot[];
   private readonly idlePc: number;
+  /** satp (lo, hi) of an empty tree: where a hart goes when the tree it runs on is dropped under it (see flushTlbs). */
+  private readonly emptySatp: { lo: number; hi: number };
   private readonly sliceTicks: number;
   private placed = 0;
   private started = false;
@@ -84,6 +86,8 @@ export class Vmm {
     const idle = this.frames.allocate('the idle loop');
     machine.ram.writeBytes(idle * FRAME, IDLE_LOOP);
     this.idlePc = machine.ram.base + idle * FRAME;
+    const empty = machine.ram.base / FRAME + this.frames.allocate('the empty shadow tree');
+    this.emptySatp = { lo: empty % 4294967296 | 0, hi: (8 << 28) | Math.floor(empty / 4294967296) };
     this.slots = machine.harts.map((hart) => ({ hart, vcpus: [], current: undefined, sliceEnd: 0, loadedAt: 0 }));
     this.x = { vmm: this, vm: undefined!, vcpu: undefined!, hart: machine.hart, cause: 0, interrupt: false, pc: 0, vpriv: Priv.S, tvalLo: 0, tvalHi: 0, raw: -1, resume: 0 };
     for (const hart of machine.harts) this.takeHart(hart);
@@ -365,9 +369,21 @@ export class Vmm {
     clint.write(off, 4, lo);
   }
 
-  /** Drops the machine's TLB entries of one shadow tree (one page, or all) on every hart. */
+  /**
+   * Drops the machine's TLB entries of one shadow tree (one page, or all) on every hart. A tree dropped whole
+   * (all pages) gives its frames back at once, so a hart still running a vCPU on it — another vCPU of the same VM,
+   * between its slices — must leave it now: the frames may become another VM's tree. That hart goes onto an empty
+   * tree (real ASID 0, which no shadow tree has), so its next access faults into the VMM, which fills the vCPU's
+   * current tree and re-enters on it: a TLB shootdown, at the cost of one exit.
+   */
   private flushTlbs(asid: number, page?: { lo: number; hi: number }): void {
-    for (const h of this.machine.harts) h.sfenceVma(page === undefined, page?.lo ?? 0, page?.hi ?? 0, false, asid);
+    for (const h of this.machine.harts) {
+      h.sfenceVma(page === undefined, page?.lo ?? 0, page?.hi ?? 0, false, asid);
+      const satpHi = h.csr.hi[CSR.satp];
+      if (page === undefined && satpHi >>> 28 !== 0 && ((satpHi >>> 12) & 0xffff) === asid) {
+        h.setCsr(CSR.satp, this.emptySatp.lo, this.emptySatp.hi);
+      }
+    }
   }
 }
 

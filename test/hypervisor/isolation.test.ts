@@ -1,7 +1,8 @@
 // Isolation: malicious guests (programs/attacker.S, scripted from here) attack through their page tables, CSRs,
 // device accesses and SBI calls next to a victim VM; each gets the fault the architecture prescribes, and nothing else moves.
 import assert from 'node:assert/strict';
-import type { Engine } from '../../emulator/machine';
+import { Machine, type Engine } from '../../emulator/machine';
+import { Vmm } from '../../hypervisor/vmm';
 import { CLINT_BASE, FINISHER_BASE, UART_BASE, PLIC_BASE } from '../../emulator/machine';
 import { CSR } from '../../emulator/csr/file';
 import { disassemble } from '../../emulator/isa/disasm';
@@ -441,4 +442,34 @@ describe('VMM isolation: satp with a root outside guest RAM', () => {
     assert.ok(decisions(r).includes(`injected: inject instruction access fault at 0x${stvec.toString(16)}: a guest page table lies outside guest RAM`));
     assert.deepEqual(r.machineOutput, []);
   });
+});
+
+describe('VMM isolation: a tree dropped under another vCPU of the VM', () => {
+  for (const engine of ['interpreter', 'translator'] as Engine[]) {
+    it(`the hart running it leaves it at once, and the vCPU goes on correctly on its next tree (${engine})`, () => {
+      // programs/smp-flush.S: vCPU 0 drops every tree (sfence.vma) 400 times while vCPU 1, on the other hart, counts in memory.
+      const machine = new Machine({ memory: 256 * 1024 * 1024, harts: 2, engine }), vmm = new Vmm(machine);
+      const vm = vmm.createVm({ kernel: kernel('smp-flush.S'), vcpus: 2, memory: GUEST_RAM }), out: number[] = [];
+      vm.events.on('output', (b) => out.push(b));
+      let stale = 0, onEmpty = 0;
+      vmm.events.on('exit', (rec) => {
+        for (const v of vm.vcpus) {
+          if (!v.loaded || v.index === rec.vcpu) continue; // the exiting vCPU's hart re-enters through the VMM
+          const lo = v.hart.csr.lo[CSR.satp], hi = v.hart.csr.hi[CSR.satp];
+          // A live tree of the VM, under that tree's own real ASID (a released ASID goes to the next tree made, maybe another VM's).
+          if (vm.shadow.list().some((t) => { const s = vm.shadow.satp(t); return s.lo === lo && s.hi === hi; })) continue;
+          const frame = (hi & 0xfff) * 2 ** 32 + (lo >>> 0) - machine.ram.base / FRAME;
+          let valid = 0;
+          for (let i = 0; i < 512; i++) valid |= machine.ram.read8(frame * FRAME + i * 8) & 1;
+          if (valid === 0) onEmpty++; else stale++;
+        }
+      });
+      vmm.start();
+      machine.run(50_000_000);
+      assert.equal(Buffer.from(out).toString('latin1'), 'ok\n', 'vCPU 1 counted right through every drop');
+      assert.ok(vm.shadow.stats.flushes >= 400, `vCPU 0 dropped the trees (${vm.shadow.stats.flushes} flushes)`);
+      assert.ok(onEmpty > 0, 'some drops happened while vCPU 1 was on its hart');
+      assert.equal(stale, 0, 'no hart ran on a tree its VM no longer has, or under an ASID it gave back');
+    });
+  }
 });
