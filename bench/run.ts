@@ -13,6 +13,10 @@
 // run (best of RUNS), each stopped when the prompt appears on its console. When Linux cannot be had (no
 // network and no cache), or Ringside does not reach the prompt, its row says so and the bench goes on.
 //
+// vmm: the CPU workloads as the user program of a small S-mode kernel, bare under OpenSBI and as a VM's kernel under
+// trap-and-emulate (bench/vmm.ts), each run in a fresh process; the slowdown and the exits per million instructions.
+// linux-boot-vmm: the linux-boot kernel as a VM's kernel (the VMM provides SBI), to the prompt, against linux-boot.
+//
 // asm-10k: the assembler on a generated 10,000-line source (bench/asm.ts), against GNU as + ld.
 //
 // Options: --runs N (default 3), --only NAME[,NAME...], --no-qemu.
@@ -25,13 +29,16 @@ import { CC, FIRMWARE, QEMU, REPO_ROOT, buildCCached, hasTool, qemuArgs, require
 import { debianLinux, DebianLinuxError, type DebianLinux } from '../test/support/debian';
 import { SHELL_PROMPT } from '../test/support/initramfs';
 import { LINUX_APPEND, LINUX_MEMORY, bootLinuxUnderQemu } from '../test/support/linux-boot';
+import { best, fmt, table } from './report';
 import { ASM_BENCH, ASM_TARGET_MS, benchAssembler } from './asm';
 import { DEBUGGER_BENCH, DEBUGGER_TARGETS, benchDebugger, median } from './debugger';
+import { VMM_BENCH, benchVmm, bootLinuxUnderVmm, linuxVmmTable } from './vmm';
 
 const WORKLOADS = ['crc32', 'sieve', 'mix', 'crc32-sv39', 'sieve-sv39'];
 const LINUX_BOOT = 'linux-boot';
+const LINUX_BOOT_VMM = 'linux-boot-vmm';
 /** Rows that are not guest programs. */
-const OTHER_ROWS = [LINUX_BOOT, ASM_BENCH, DEBUGGER_BENCH];
+const OTHER_ROWS = [LINUX_BOOT, VMM_BENCH, LINUX_BOOT_VMM, ASM_BENCH, DEBUGGER_BENCH];
 /** Gives up on a Ringside boot that has not prompted after this many instructions (a boot takes about 1 G). */
 const LINUX_MAX_INSTRUCTIONS = 4_000_000_000;
 /** Ringside runs in slices this long between looks at the console, so it stops at most this far past the prompt. */
@@ -98,25 +105,6 @@ function runQemuTimed(elf: string, icount: boolean): QemuRun {
   return { seconds, output, exitCode: r.status ?? -1 };
 }
 
-function best<T extends { seconds: number }>(runs: number, f: () => T): T {
-  let b: T | undefined;
-  for (let i = 0; i < runs; i++) {
-    const r = f();
-    if (!b || r.seconds < b.seconds) b = r;
-  }
-  return b!;
-}
-
-const fmt = (v: number | undefined, digits = 1) => (v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(digits));
-
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r, i) => {
-    const line = r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
-    return i === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
-  }).join('\n');
-}
-
 function cpuModel(): string {
   try {
     return /^model name\s*:\s*(.*)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? os.cpus()[0]?.model ?? 'unknown';
@@ -151,18 +139,21 @@ function bootLinuxRingside(linux: DebianLinux): LinuxBootRun {
   return { seconds, instructions: m.instructions, prompted, why };
 }
 
-/** The linux-boot row: Ringside's boot to the prompt against QEMU's, or why it was not run. */
-async function linuxBootRow(o: Options, withQemu: boolean): Promise<{ rows: string[][]; note?: string }> {
-  const header = ['workload', 'instructions', 'Ringside s', 'MIPS', ...(withQemu ? ['QEMU s', 'vs QEMU'] : []), 'kernel'];
-  let linux: DebianLinux;
+/** Debian's Linux for the boot rows, or why it cannot be had (no network and no cache, no dpkg-deb, no OpenSBI). */
+function linuxForBench(): DebianLinux | string {
   try {
     requireTool('dpkg-deb');
     if (!fs.existsSync(FIRMWARE.openSbiDynamic.path)) throw new DebianLinuxError(`${FIRMWARE.openSbiDynamic.path} is missing (install ${FIRMWARE.openSbiDynamic.pkg})`);
-    linux = debianLinux((s) => { process.stderr.write(s); });
+    return debianLinux((s) => { process.stderr.write(s); });
   } catch (e) {
-    const reason = (e as Error).message.trim().split('\n')[0];
-    return { rows: [header], note: `${LINUX_BOOT}  not run: ${reason}` };
+    return (e as Error).message.trim().split('\n')[0];
   }
+}
+
+/** The linux-boot row: Ringside's boot to the prompt against QEMU's, or why it was not run. */
+async function linuxBootRow(o: Options, withQemu: boolean, linux: DebianLinux | string): Promise<{ rows: string[][]; note?: string; ours?: LinuxBootRun }> {
+  const header = ['workload', 'instructions', 'Ringside s', 'MIPS', ...(withQemu ? ['QEMU s', 'vs QEMU'] : []), 'kernel'];
+  if (typeof linux === 'string') return { rows: [header], note: `${LINUX_BOOT}  not run: ${linux}` };
   process.stderr.write(`running ${LINUX_BOOT} (${linux.kernelPackage.name} ${linux.kernelPackage.version}, to the shell prompt)...\n`);
   const ours = bootLinuxRingside(linux);
   const row = [LINUX_BOOT, `${fmt(ours.instructions / 1e6, 1)} M`];
@@ -178,7 +169,7 @@ async function linuxBootRow(o: Options, withQemu: boolean): Promise<{ rows: stri
     row.push(fmt(best, 2), ours.prompted && best ? `${fmt(best / ours.seconds, 3)}×` : '-');
   }
   row.push(linux.release);
-  return { rows: [header, row], note: ours.prompted ? undefined : `${LINUX_BOOT}: Ringside did not reach the prompt: ${ours.why}` };
+  return { rows: [header, row], note: ours.prompted ? undefined : `${LINUX_BOOT}: Ringside did not reach the prompt: ${ours.why}`, ours };
 }
 
 /** The debugger's latencies over DAP and the cost of unhit breakpoints on the CRC workload, with the issue's targets. */
@@ -262,11 +253,23 @@ async function main(): Promise<void> {
     }
   }
   if (names.length > 0) console.log(table(rows));
+  const linux = selected.includes(LINUX_BOOT) || selected.includes(LINUX_BOOT_VMM) ? linuxForBench() : '';
+  let bareBoot: LinuxBootRun | undefined;
   if (selected.includes(LINUX_BOOT)) {
-    const { rows: linuxRows, note } = await linuxBootRow(o, withQemu);
+    const { rows: linuxRows, note, ours } = await linuxBootRow(o, withQemu, linux);
     console.log('');
     if (linuxRows.length > 1) console.log(table(linuxRows));
     if (note) console.log(note);
+    if (ours?.prompted) bareBoot = ours;
+  }
+  if (selected.includes(VMM_BENCH)) failed = !benchVmm(o.runs) || failed;
+  if (selected.includes(LINUX_BOOT_VMM)) {
+    console.log('');
+    if (typeof linux === 'string') console.log(`${LINUX_BOOT_VMM}  not run: ${linux}`);
+    else {
+      process.stderr.write(`running ${LINUX_BOOT_VMM} (${linux.release} as a VM's kernel, to the shell prompt)...\n`);
+      console.log(linuxVmmTable(bootLinuxUnderVmm(linux), bareBoot));
+    }
   }
   if (selected.includes(DEBUGGER_BENCH)) await debuggerRows(o.runs);
   if (selected.includes(ASM_BENCH)) {
