@@ -102,7 +102,7 @@ function unreachedCode(elf: Uint8Array, count: number): number[] {
     if (stop.kind !== 'debug') break;
     candidates.delete(m.hart.pc);
     m.setBreakpoints(candidates);
-    m.hart.debugStop = undefined;
+    m.clearDebugStops();
   }
   // The first instructions of the functions never called: 10 addresses the run never executes.
   const out: number[] = [];

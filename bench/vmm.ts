@@ -62,7 +62,7 @@ function runBare(kernel: Uint8Array, engine: Engine): GuestRun {
   const entry = m.run(MAX_INSTRUCTIONS);
   if (entry.kind !== 'debug') throw new Error(`bench: OpenSBI did not reach the kernel at 0x${KERNEL_ENTRY.toString(16)} (${entry.kind})`);
   m.setBreakpoints([]);
-  for (const h of m.harts) h.debugStop = undefined; // resume past the stop, as the debugger does
+  m.clearDebugStops();
   out.length = 0; // OpenSBI's banner is not the guest's output
   const before = m.instructions, t = timed(m);
   return { ...t, instructions: m.instructions - before, output: Buffer.from(out).toString('latin1'), exits: 0 };

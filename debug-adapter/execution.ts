@@ -217,7 +217,7 @@ export class Execution {
     const h = this.machine.harts[hart];
     const hold = h.holdTrap;
     if (passTrap) h.holdTrap = undefined;
-    for (const x of this.machine.harts) x.debugStop = undefined;
+    this.machine.clearDebugStops();
     try {
       return this.machine.step(hart);
     } finally {
@@ -227,7 +227,7 @@ export class Execution {
 
   /** The machine stopped for a reason other than the slice's end. True when the run is over. */
   private handle(r: StopReason): boolean {
-    for (const x of this.machine.harts) x.debugStop = undefined;
+    this.machine.clearDebugStops();
     switch (r.kind) {
       case 'exit': this.exit(r.code, `the guest exited with code ${r.code}`); return true;
       case 'limit': return this.overLimit();

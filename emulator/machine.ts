@@ -340,9 +340,11 @@ export class Machine {
         const r = this.runHart(e, round);
         steps += r.steps;
         if (r.stuck) return { kind: 'stuck', cause: e.hart.csr.lo[CSR.mcause], hart: e.hart.hartId };
-        if (this.exitCode !== undefined) break;
+        // A stop the debugger asked for comes first, even at the exit (a filter on the shutdown call, a watchpoint
+        // on the finisher): the user sees it, and the next run ends at once.
         const why = e.hart.debugStop;
         if (why !== undefined) return { kind: 'debug', hart: e.hart.hartId, why };
+        if (this.exitCode !== undefined) break;
       }
     }
     return { kind: 'exit', code: this.exitCode };
@@ -379,6 +381,7 @@ export class Machine {
    * do not apply; a trap the debugger holds, or a hook's stop, ends the step with 'debug'.
    */
   step(hartIndex = 0): StopReason | undefined {
+    if (this.exitCode !== undefined) return { kind: 'exit', code: this.exitCode };
     const e = this.engines[hartIndex], h = e.hart;
     this.current = h;
     while (e.asleep && !this.wake(e)) {
@@ -393,13 +396,18 @@ export class Machine {
       h.idleCycles += h.sliceTraps;
       if (h.waitForInterrupt) { h.waitForInterrupt = false; e.asleep = true; }
     }
-    if (this.exitCode !== undefined) return { kind: 'exit', code: this.exitCode };
-    return h.debugStop === undefined ? undefined : { kind: 'debug', hart: hartIndex, why: h.debugStop };
+    if (h.debugStop !== undefined) return { kind: 'debug', hart: hartIndex, why: h.debugStop };
+    return this.exitCode === undefined ? undefined : { kind: 'exit', code: this.exitCode };
   }
 
   /** The hart is in wfi, waiting for an interrupt. */
   asleep(hartIndex: number): boolean {
     return this.engines[hartIndex].asleep;
+  }
+
+  /** Forgets why harts stopped for the debugger: the next run or step goes on from where they are. */
+  clearDebugStops(): void {
+    for (const h of this.harts) h.debugStop = undefined;
   }
 
   /** Instruction breakpoints (virtual pcs, as harts hold them) for every hart, replacing any. */

@@ -41,8 +41,17 @@ export async function launchStopped(dc: DebugClient, program: string, extra: Rec
 /** Sends a request that resumes the machine and returns the stopped event that follows. */
 export async function until(dc: DebugClient, request: Promise<unknown>): Promise<DebugProtocol.StoppedEvent> {
   const stopped = dc.waitForEvent('stopped', NO_LIMIT);
-  await request;
-  return await stopped as DebugProtocol.StoppedEvent;
+  // A session that ends instead of stopping fails the test at once rather than leaving it waiting. A listener, not
+  // waitForEvent: its timer would keep mocha's process alive after the tests.
+  let onEnd = (): void => undefined;
+  const ended = new Promise<never>((_, reject) => { onEnd = () => reject(new Error('the session ended instead of stopping')); });
+  dc.once('terminated', onEnd);
+  try {
+    await request;
+    return await Promise.race([stopped, ended]) as DebugProtocol.StoppedEvent;
+  } finally {
+    dc.removeListener('terminated', onEnd);
+  }
 }
 
 export async function topFrame(dc: DebugClient, threadId = 1): Promise<DebugProtocol.StackFrame> {

@@ -178,6 +178,16 @@ describe('debug adapter under the VMM: guests as vCPU threads', () => {
     assert.equal(await repl(dc, 'a7'), '0x1');
   });
 
+  it('stops on the guest\'s SBI shutdown (the VM halted, the session not yet over), and ends the session when continued', async () => {
+    await launchVms(dc, [{ program: 'vm-guest.S' }]);
+    await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'vm-sbi', condition: 'eid == SRST' }] });
+    await until(dc, dc.continueRequest({ threadId: 1 }));
+    const fs = await frames(dc);
+    assert.match(fs[0].name, /^VMM: SBI SRST system_reset/);
+    assert.equal(fs[1].line, line('SRST system_reset') + 4, 'the shutdown\'s ecall');
+    await Promise.all([dc.waitForEvent('terminated', NO_LIMIT), dc.continueRequest({ threadId: 1 })]);
+  });
+
   it('rejects a bad vmm configuration with one message naming the attribute and the fix', async () => {
     await dc.initializeRequest();
     await assert.rejects(dc.launch({ vmm: { vms: [] }, cwd: PROGRAMS } as DebugProtocol.LaunchRequestArguments), /"vmm" vms must be a non-empty list/);

@@ -70,7 +70,7 @@ for (const engine of ['translator', 'interpreter'] as const) {
       assert.equal(runToStop(m2).kind, 'debug');
       assert.equal(m2.hart.pc, sym2('loop') + 4);
       const left = m2.hart.reg(11);
-      m2.hart.debugStop = undefined;
+      m2.clearDebugStops();
       m2.step();
       assert.equal(runToStop(m2).kind, 'debug');
       assert.equal(m2.hart.reg(11), left - 1n, 'one iteration later');
@@ -89,7 +89,7 @@ for (const engine of ['translator', 'interpreter'] as const) {
       assert.equal(m.hart.csr.lo[CSR.mcause], 0, 'mcause untouched');
       assert.equal(m.trapped, 0, 'a held trap is not counted');
       m.hart.holdTrap = undefined;
-      m.hart.debugStop = undefined;
+      m.clearDebugStops();
       m.step();
       assert.equal(m.hart.pc, sym('handler'));
       assert.equal(m.hart.csr.lo[CSR.mcause], Cause.loadAccess);
@@ -104,13 +104,13 @@ for (const engine of ['translator', 'interpreter'] as const) {
       assert.equal(m.hart.pc, sym('after') + 12, 'after the sd (la is two instructions)');
       assert.ok(s.kind === 'debug' && s.why.kind === 'watch' && s.why.write);
       m.setWatchpoints([{ address: sym('total') + 4, length: 1, read: true, write: false }]);
-      m.hart.debugStop = undefined;
+      m.clearDebugStops();
       s = runToStop(m);
       assert.ok(s.kind === 'debug' && s.why.kind === 'watch' && !s.why.write);
       assert.equal(m.hart.pc, sym('faulting'), 'after the ld that reads byte 4');
       assert.equal(m.hart.reg(12), 2001000n);
       m.setWatchpoints([]);
-      m.hart.debugStop = undefined;
+      m.clearDebugStops();
       assert.deepEqual(runToStop(m), { kind: 'exit', code: 0 });
     });
 
@@ -122,7 +122,7 @@ for (const engine of ['translator', 'interpreter'] as const) {
       let hits = 0;
       for (let s = runToStop(m); s.kind === 'debug'; s = runToStop(m)) {
         hits++;
-        m.hart.debugStop = undefined;
+        m.clearDebugStops();
         m.step();
       }
       assert.equal(hits, 2001);
