@@ -27,9 +27,9 @@ import { spawnSync } from 'node:child_process';
 import { Machine, type Engine } from '../emulator/machine';
 import { CC, FIRMWARE, QEMU, REPO_ROOT, buildCCached, hasTool, qemuArgs, requireTool, tempDir } from '../test/support/toolchain';
 import { debianLinux, DebianLinuxError, type DebianLinux } from '../test/support/debian';
-import { SHELL_PROMPT } from '../test/support/initramfs';
 import { LINUX_APPEND, LINUX_MEMORY, bootLinuxUnderQemu } from '../test/support/linux-boot';
 import { best, fmt, table } from './report';
+import { runToPrompt, type PromptRun } from './linux-prompt';
 import { ASM_BENCH, ASM_TARGET_MS, benchAssembler } from './asm';
 import { DEBUGGER_BENCH, DEBUGGER_TARGETS, benchDebugger, median } from './debugger';
 import { VMM_BENCH, benchVmm, bootLinuxUnderVmm, linuxVmmTable } from './vmm';
@@ -39,10 +39,6 @@ const LINUX_BOOT = 'linux-boot';
 const LINUX_BOOT_VMM = 'linux-boot-vmm';
 /** Rows that are not guest programs. */
 const OTHER_ROWS = [LINUX_BOOT, VMM_BENCH, LINUX_BOOT_VMM, ASM_BENCH, DEBUGGER_BENCH];
-/** Gives up on a Ringside boot that has not prompted after this many instructions (a boot takes about 1 G). */
-const LINUX_MAX_INSTRUCTIONS = 4_000_000_000;
-/** Ringside runs in slices this long between looks at the console, so it stops at most this far past the prompt. */
-const LINUX_SLICE = 1_000_000;
 
 /** A `NAME-sv39` workload is NAME entered in S-mode with Sv39 paging on (bench/workloads/sv39-entry.c). */
 function workloadBuild(name: string): { sources: string[]; flags: string[] } {
@@ -113,30 +109,15 @@ function cpuModel(): string {
   }
 }
 
-interface LinuxBootRun { seconds: number; instructions: number; prompted: boolean; why: string }
-
 /** Boots Linux in-process on the translator until the shell prompts (or the boot ends or gives up). */
-function bootLinuxRingside(linux: DebianLinux): LinuxBootRun {
+function bootLinuxRingside(linux: DebianLinux): PromptRun {
   const m = new Machine({ memory: parseInt(LINUX_MEMORY, 10) * 1024 * 1024 });
   m.boot(fs.readFileSync(FIRMWARE.openSbiDynamic.path), {
     kernel: fs.readFileSync(linux.kernel), initrd: fs.readFileSync(linux.initrd), bootargs: LINUX_APPEND,
   });
   let consoleText = '';
   m.events.on('output', (b) => { consoleText += String.fromCharCode(b); });
-  const t0 = process.hrtime.bigint();
-  let why = `no prompt after ${LINUX_MAX_INSTRUCTIONS / 1e9} G instructions`;
-  let prompted = false;
-  while (m.instructions < LINUX_MAX_INSTRUCTIONS) {
-    const stop = m.run(LINUX_SLICE);
-    if (consoleText.includes(SHELL_PROMPT)) { prompted = true; break; }
-    if (stop.kind !== 'limit') {
-      const panic = /Kernel panic - not syncing: .*|unhandled signal .*/.exec(consoleText)?.[0];
-      why = `the boot ended (${stop.kind}) before the prompt${panic ? `: ${panic.trim()}` : ''}`;
-      break;
-    }
-  }
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { seconds, instructions: m.instructions, prompted, why };
+  return runToPrompt(m, () => consoleText, () => m.instructions);
 }
 
 /** Debian's Linux for the boot rows, or why it cannot be had (no network and no cache, no dpkg-deb, no OpenSBI). */
@@ -151,7 +132,7 @@ function linuxForBench(): DebianLinux | string {
 }
 
 /** The linux-boot row: Ringside's boot to the prompt against QEMU's, or why it was not run. */
-async function linuxBootRow(o: Options, withQemu: boolean, linux: DebianLinux | string): Promise<{ rows: string[][]; note?: string; ours?: LinuxBootRun }> {
+async function linuxBootRow(o: Options, withQemu: boolean, linux: DebianLinux | string): Promise<{ rows: string[][]; note?: string; ours?: PromptRun }> {
   const header = ['workload', 'instructions', 'Ringside s', 'MIPS', ...(withQemu ? ['QEMU s', 'vs QEMU'] : []), 'kernel'];
   if (typeof linux === 'string') return { rows: [header], note: `${LINUX_BOOT}  not run: ${linux}` };
   process.stderr.write(`running ${LINUX_BOOT} (${linux.kernelPackage.name} ${linux.kernelPackage.version}, to the shell prompt)...\n`);
@@ -254,7 +235,7 @@ async function main(): Promise<void> {
   }
   if (names.length > 0) console.log(table(rows));
   const linux = selected.includes(LINUX_BOOT) || selected.includes(LINUX_BOOT_VMM) ? linuxForBench() : '';
-  let bareBoot: LinuxBootRun | undefined;
+  let bareBoot: PromptRun | undefined;
   if (selected.includes(LINUX_BOOT)) {
     const { rows: linuxRows, note, ours } = await linuxBootRow(o, withQemu, linux);
     console.log('');

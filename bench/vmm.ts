@@ -9,9 +9,9 @@ import { Vmm } from '../hypervisor/vmm';
 import type { Vm } from '../hypervisor/vm';
 import { FIRMWARE, buildCCached, requireFirmware } from '../test/support/toolchain';
 import type { DebianLinux } from '../test/support/debian';
-import { SHELL_PROMPT } from '../test/support/initramfs';
 import { LINUX_APPEND, LINUX_MEMORY } from '../test/support/linux-boot';
 import { best, fmt, table } from './report';
+import { runToPrompt, type PromptRun } from './linux-prompt';
 
 export const VMM_BENCH = 'vmm';
 /** The issue's target: CPU-bound user code under the VMM at most this much slower than bare. */
@@ -26,9 +26,6 @@ const GUEST_MEMORY = 128 * 1024 * 1024;
 /** Machine memory beyond the VM's RAM: the VMM's frames (shadow tables, its idle loop). */
 const VMM_MEMORY = 32 * 1024 * 1024;
 const MAX_INSTRUCTIONS = 2_000_000_000;
-/** Linux under the VMM gives up after this many guest instructions without a prompt (bare, a boot takes about 1.2 G). */
-const LINUX_MAX_INSTRUCTIONS = 4_000_000_000;
-const LINUX_SLICE = 1_000_000;
 
 export interface GuestRun {
   seconds: number;
@@ -136,12 +133,8 @@ export function benchVmm(runs: number): boolean {
   return ok;
 }
 
-export interface LinuxVmmBoot {
-  seconds: number;
-  instructions: number;
+export interface LinuxVmmBoot extends PromptRun {
   exits: number;
-  prompted: boolean;
-  why: string;
 }
 
 /** Linux as a VM's kernel (no OpenSBI: the VMM provides SBI), on the translator, until the shell prompts. */
@@ -152,15 +145,8 @@ export function bootLinuxUnderVmm(linux: DebianLinux): LinuxVmmBoot {
   }, 'translator');
   let text = '';
   vm.events.on('output', (b) => { if (b >= 0) text += String.fromCharCode(b); });
-  const t0 = process.hrtime.bigint();
-  let prompted = false, why = `no prompt after ${LINUX_MAX_INSTRUCTIONS / 1e9} G guest instructions`;
-  while (vmm.guestInstructions(vm.vcpus[0]) < LINUX_MAX_INSTRUCTIONS) {
-    const stop = machine.run(LINUX_SLICE);
-    if (text.includes(SHELL_PROMPT)) { prompted = true; break; }
-    if (stop.kind !== 'limit') { why = `the VM stopped (${stop.kind}, ${vm.state}${vm.haltReason ? `: ${vm.haltReason}` : ''}) before the prompt`; break; }
-  }
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { seconds, instructions: vmm.guestInstructions(vm.vcpus[0]), exits: exitsOf(vm), prompted, why };
+  const run = runToPrompt(machine, () => text, () => vmm.guestInstructions(vm.vcpus[0]));
+  return { ...run, exits: exitsOf(vm) };
 }
 
 /** The Linux-under-the-VMM row, against the bare boot when the bench ran one. */

@@ -40,7 +40,7 @@ _start:                                 /* S-mode: a0 = hart id, a1 = device tre
     csrc    sstatus, t0
     sret
 
-user_start:
+user_start:                             /* crt0.S's start, without its mstatus write (illegal in U-mode) */
     .option push
     .option norelax
     la      gp, __global_pointer$
